@@ -1,0 +1,34 @@
+// Interface of the SIP-thread components that receive nua events for the handles they own.
+#pragma once
+
+#include <sofia-sip/nua.h>
+
+namespace wrtc::sip {
+
+/// One nua callback, as delivered on the SIP thread. Pointers are valid during the call only.
+struct sip_event {
+  nua_event_t kind;
+  int status;
+  /// Never null (sofia passes "" when there is no phrase).
+  char const* phrase;
+  /// Null for stack-level events.
+  nua_handle_t* handle;
+  /// The message that caused the event, or null (internal errors, timeouts, transport errors).
+  sip_t const* message;
+  tagi_t const* tags;
+};
+
+/// A component living on the SIP thread (registrations now; inbound calls later) that owns nua
+/// handles. A handle belongs to the sink passed as its magic to nua_handle() or nua_handle_bind();
+/// the user agent routes that handle's events here. A sink must destroy its handles before it
+/// goes away: nua delivers nothing for a destroyed handle, so the magic never dangles.
+class sip_event_sink {
+ public:
+  virtual ~sip_event_sink() = default;
+
+  /// Handles one event of a handle this sink owns, or an inbound request offered to it. Runs on
+  /// the SIP thread and must not block.
+  virtual void on_sip_event(const sip_event& event) = 0;
+};
+
+}  // namespace wrtc::sip
