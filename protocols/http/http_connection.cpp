@@ -194,7 +194,7 @@ void http_connection::on_header(error_code ec) {
   auto expect = msg[bhttp::field::expect];
   if (!expect.empty()) {
     if (!beast::iequals(expect, "100-continue")) {
-      reject(rejection::malformed, 400, "bad_request", "unsupported expectation");
+      reject(rejection::malformed, 417, "expectation_failed", "unsupported expectation");
       return;
     }
     // Clients that ask wait a while for this before sending the body.

@@ -87,9 +87,14 @@ class WaitTimeout(AssertionError):
     pass
 
 
+class PeerDied(AssertionError):
+    """Raised inside a wait when a process it waits for has exited: ends the wait at once."""
+
+
 def wait_until(predicate, timeout, what, interval=0.05):
     """Calls `predicate` until it returns something truthy, which is returned. Exceptions count as
-    'not yet'. Fails with `what`, the last value and the last exception after `timeout` seconds."""
+    'not yet'. Fails with `what` (a string, or a callable giving one when the wait failed), the
+    last value and the last exception after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     last_value, last_error = None, None
     while True:
@@ -97,12 +102,16 @@ def wait_until(predicate, timeout, what, interval=0.05):
             last_value = predicate()
             if last_value:
                 return last_value
+        except PeerDied:
+            raise
         except Exception as e:  # noqa: BLE001 - waiting tolerates transient failures
             last_error = e
         if time.monotonic() >= deadline:
             detail = "last value: %r" % (last_value,)
             if last_error is not None:
                 detail += "; last error: %r" % (last_error,)
+            if callable(what):
+                what = what()
             raise WaitTimeout("timed out after %.1f s waiting for %s (%s)" % (timeout, what, detail))
         time.sleep(interval)
 
@@ -346,7 +355,7 @@ class Standin:
 
     def _ports(self):
         if not self.process.alive():
-            raise AssertionError("stand-in exited early:\n" + self.process.tail())
+            raise PeerDied("stand-in exited early:\n" + self.process.tail())
         line = self.process.output().partition("\n")[0]
         return json.loads(line) if line.endswith("}") else None
 
@@ -504,7 +513,7 @@ class SippRegistrar:
 
     def _listening(self):
         if not self.process.alive():
-            raise AssertionError("SIPp exited early:\n" + self.process.tail())
+            raise PeerDied("SIPp exited early:\n" + self.process.tail())
         return port_taken(self.port, udp=self.transport == "udp")
 
     @property
@@ -597,8 +606,8 @@ class Kamailio:
 
     def __init__(self, workdir, port=None, defines=()):
         self.port = port or free_port(udp=True)
-        self.rundir = Path(workdir) / "kamailio"
-        self.rundir.mkdir()
+        # The ctl socket path must fit in sun_path (Kamailio allows 104 bytes): a short folder.
+        self.rundir = Path(tempfile.mkdtemp(prefix="wrtc-kam-"))
         self.ctl = self.rundir / "kamailio_ctl"
         argv = ["kamailio", "-DD", "-E", "-f", KAMAILIO_CFG,
                 "-l", "udp:%s:%d" % (LOOPBACK, self.port), "-l", "tcp:%s:%d" % (LOOPBACK, self.port),
@@ -610,7 +619,7 @@ class Kamailio:
 
     def _ready(self):
         if not self.process.alive():
-            raise AssertionError("Kamailio exited early:\n" + self.process.tail())
+            raise PeerDied("Kamailio exited early:\n" + self.process.tail())
         return self.ctl.exists() and self.kamcmd("core.uptime")[0] == 0
 
     def proxy(self, transport="udp"):
@@ -640,7 +649,10 @@ class Kamailio:
         return out
 
     def stop(self):
-        return self.process.stop()
+        try:
+            return self.process.stop()
+        finally:
+            shutil.rmtree(self.rundir, ignore_errors=True)
 
 
 # -- the gateway -----------------------------------------------------------------------------
@@ -657,8 +669,25 @@ def gateway_binary():
     return REPO / "build" / "apps" / "wrtc-gateway"
 
 
+MEDIA_BLOCK = 64
+MEDIA_LOW, MEDIA_HIGH = 20000, 32000  # below Linux's ephemeral range (32768-60999)
+
+
+def media_block():
+    """The first port of a random block of MEDIA_BLOCK ports (UDP) below the ephemeral range."""
+    rng = secrets.SystemRandom()
+    for _ in range(100):
+        base = MEDIA_LOW + rng.randrange((MEDIA_HIGH - MEDIA_LOW) // MEDIA_BLOCK) * MEDIA_BLOCK
+        if all(_bindable(base + i, socket.SOCK_DGRAM) for i in (0, MEDIA_BLOCK // 2, MEDIA_BLOCK - 1)):
+            return base
+    raise RuntimeError("no free media port block")
+
+
 class Gateway:
-    """The wrtc-gateway binary started on free ports against a stand-in and a registrar."""
+    """The wrtc-gateway binary started on free ports against a stand-in and a registrar.
+
+    `options` override or (with None) remove command-line options; `gws_client=None` and
+    `gws_secret=False` leave the GWS credentials out of the environment (for secret files)."""
 
     def __init__(self, workdir, standin, proxy, options=None, env=None, gws_client=CLIENT_ID,
                  gws_secret=None, name="gateway", ready_timeout=20):
@@ -668,6 +697,7 @@ class Gateway:
         self.http_port = free_port()
         self.metrics_port = free_port()
         self.sip_port = free_port(udp=True)
+        media_min = media_block()
         self.options = {
             "http.address": LOOPBACK,
             "http.port": self.http_port,
@@ -684,6 +714,9 @@ class Gateway:
             "http.allowed-origins": '["%s"]' % ALLOWED_ORIGIN,
             "session.poll-grace-period": "2s",
             "sip.register-timeout": "3s",
+            # A block of its own so that gateways of parallel tests never share media ports.
+            "media.port-min": media_min,
+            "media.port-max": media_min + MEDIA_BLOCK - 1,
         }
         for key, value in (options or {}).items():
             if value is None:
@@ -692,8 +725,12 @@ class Gateway:
                 self.options[key] = value
         self.argv = [binary] + ["--%s=%s" % (k, v) for k, v in self.options.items()]
         self.env = dict(os.environ)
-        self.env["WRTC_GWS_CLIENT"] = gws_client
-        self.env["WRTC_GWS_SECRET"] = gws_secret if gws_secret is not None else standin.client_secret
+        for name in ("WRTC_GWS_CLIENT", "WRTC_GWS_SECRET", "WRTC_SIP_PASSWORD"):
+            self.env.pop(name, None)
+        if gws_client is not None:
+            self.env["WRTC_GWS_CLIENT"] = gws_client
+        if gws_secret is not False:
+            self.env["WRTC_GWS_SECRET"] = gws_secret if gws_secret is not None else standin.client_secret
         self.env.update(env or {})
         self.url = "http://%s:%d" % (LOOPBACK, self.http_port)
         self.metrics_url = "http://%s:%d/metrics" % (LOOPBACK, self.metrics_port)
@@ -702,7 +739,7 @@ class Gateway:
 
     def _up(self):
         if not self.process.alive():
-            raise AssertionError("the gateway exited early (code %s):\n%s" % (
+            raise PeerDied("the gateway exited early (code %s):\n%s" % (
                 self.process.proc.returncode, self.process.tail()))
         status, _, _ = http("GET", self.url + "/ping", timeout=2)
         return status == 200
@@ -802,7 +839,7 @@ class IntegrationTest(unittest.TestCase):
     maxDiff = None
 
     def setUp(self):
-        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", self.id().split(".", 1)[-1])[:80]
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", self.id().rsplit(".", 1)[-1])[:60]
         self.workdir = Path(tempfile.mkdtemp(prefix="wrtc-%s-" % safe))
         self.processes = []
 
@@ -872,8 +909,81 @@ class IntegrationTest(unittest.TestCase):
         return session
 
     def wait_metric(self, gateway, name, value, timeout=10, **labels):
-        return wait_until(lambda: gateway.metric(name, **labels) == value, timeout,
-                          "%s%r == %s" % (name, labels or "", value))
+        """Waits until the metric has `value`; fails with its last value."""
+        wait_until(lambda: gateway.metric(name, **labels) == value, timeout,
+                   lambda: "%s%s == %s (now %s)" % (name, labels or "", value,
+                                                    _safe(lambda: gateway.metric(name, **labels))))
+
+    def assertMetric(self, gateway, name, value, **labels):
+        self.assertEqual(gateway.metric(name, **labels), value, "%s%s" % (name, labels or ""))
+
+    def assertSessionCookie(self, headers, session):
+        """Set-Cookie: WRTC_SESSION=<session>; Path=/; Secure; HttpOnly; SameSite=None."""
+        cookies = [c for c in headers.get_all("Set-Cookie") or []
+                   if c.strip().startswith(SESSION_COOKIE + "=")]
+        self.assertEqual(len(cookies), 1, "Set-Cookie headers: %r" % headers.get_all("Set-Cookie"))
+        parts = [p.strip() for p in cookies[0].split(";")]
+        self.assertEqual(parts[0], "%s=%s" % (SESSION_COOKIE, session), cookies[0])
+        attributes = {p.split("=", 1)[0].lower(): (p.split("=", 1)[1] if "=" in p else True)
+                      for p in parts[1:]}
+        self.assertEqual(attributes.get("path"), "/", cookies[0])
+        self.assertIs(attributes.get("secure"), True, cookies[0])
+        self.assertIs(attributes.get("httponly"), True, cookies[0])
+        self.assertEqual(str(attributes.get("samesite")).lower(), "none", cookies[0])
+
+    def assertRandomSessionId(self, session):
+        """At least 128 bits: 32 hex digits or 22 base64url characters, nothing else."""
+        self.assertRegex(session, r"^[A-Za-z0-9_-]+$")
+        if re.fullmatch(r"[0-9a-fA-F]+", session):
+            self.assertGreaterEqual(len(session), 32, session)
+        else:
+            self.assertGreaterEqual(len(session), 22, session)
+
+    def first_events(self, gateway, session, token=None, cookie=None, after=0):
+        """Polls once (events are expected to be there) and returns the events."""
+        status, _, body = gateway.events(session, after=after, timeout=5, token=token, cookie=cookie)
+        self.assertEqual(status, 200, body)
+        self.assertIsInstance(body, dict, body)
+        self.assertIsInstance(body.get("events"), list, body)
+        return body["events"]
+
+    def assertRegisteredEvent(self, events):
+        self.assertTrue(events, "no event after sign-in")
+        self.assertEqual(events[0].get("seq"), 1, events)
+        self.assertEqual(events[0].get("type"), "session.registered", events)
+
+    def assertSessionGone(self, gateway, session, token=None, cookie=None, reason=None):
+        """An ended session's events answer 404, or 200 with a session.ended event."""
+        status, _, body = gateway.events(session, after=0, timeout=1, token=token, cookie=cookie)
+        if status == 404:
+            return None
+        self.assertEqual(status, 200, "events of an ended session: %s %r" % (status, body))
+        ended = [e for e in body.get("events", []) if e.get("type") == "session.ended"]
+        self.assertEqual(len(ended), 1, body)
+        self.assertIn("reason", ended[0], body)
+        if reason is not None:
+            self.assertEqual(ended[0]["reason"], reason, body)
+        return ended[0]
+
+    def wait_register(self, registrar, aor, timeout=10, unregister=False):
+        """Waits for a REGISTER (or an un-REGISTER: expires 0) for `aor` at a SIPp registrar."""
+        def found():
+            return [m for m in registrar.registers(aor) if m.is_unregister() == unregister]
+        return wait_until(found, timeout, lambda: "%s for %s at the registrar (seen: %r)" % (
+            "an un-REGISTER" if unregister else "a REGISTER", aor,
+            _safe(lambda: [(m.aor(), m.expires()) for m in registrar.registers()])))[0]
+
+    def assertContactIsGateway(self, register, gateway):
+        hostport = register.contact_hostport()
+        self.assertIsNotNone(hostport, register.text)
+        self.assertEqual(hostport, (LOOPBACK, gateway.sip_port), register.text)
+
+
+def _safe(fn):
+    try:
+        return fn()
+    except Exception as e:  # noqa: BLE001 - only used to describe a failure
+        return "<%r>" % (e,)
 
 
 def sign_in_ok(test, gateway, token, dn):

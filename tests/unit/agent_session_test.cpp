@@ -52,11 +52,11 @@ struct fixture : wrtc::test::fixture {
   /// Starts the session and answers its REGISTER with `outcome`; returns the start reply.
   expected<bool> start_and_answer(sip::registration_outcome outcome, int status) {
     auto result = ask<bool>(session, start_atom::value);
-    run();
+    dispatch();
     CAF_REQUIRE_EQUAL(registers.size(), 1u);
     self->send(session, sip_event_atom::value,
                sip::registration_event{registers[0].id, outcome, status, ""});
-    run();
+    dispatch();
     CAF_REQUIRE(result->has_value());
     return **result;
   }
@@ -64,9 +64,11 @@ struct fixture : wrtc::test::fixture {
   captured_exchange poll(uint64_t after, uint32_t timeout, session_credentials cred) {
     captured_exchange c;
     self->send(session, poll_atom::value, c.ex, cred, after, timeout);
-    run();
+    dispatch();
     return c;
   }
+
+  ~fixture() { stop({session, sip, directory}); }
 };
 
 }  // namespace
@@ -106,7 +108,7 @@ CAF_TEST(a lost response is resumed with the same after and nothing is lost) {
   CAF_CHECK(!parked.answered());
   // The poll timeout answers with no events.
   sched.trigger_timeouts();
-  run();
+  dispatch();
   CAF_REQUIRE(parked.answered());
   CAF_CHECK_EQUAL(parked.body(), R"({"events":[]})");
 }
@@ -116,7 +118,7 @@ CAF_TEST(a parked poll is answered by the next event) {
   auto parked = poll(1, 30, cookie());
   CAF_CHECK(!parked.answered());
   self->send(session, end_atom::value, std::string{"test"});
-  run();
+  dispatch();
   CAF_REQUIRE(parked.answered());
   auto body = nlohmann::json::parse(parked.body());
   CAF_REQUIRE_EQUAL(body["events"].size(), 1u);
@@ -138,7 +140,7 @@ CAF_TEST(sign out un-registers and answers 204 once the registrar confirmed) {
   start_and_answer(sip::registration_outcome::registered, 200);
   captured_exchange c;
   self->send(session, sign_out_atom::value, c.ex, cookie());
-  run();
+  dispatch();
   CAF_REQUIRE_EQUAL(unregisters.size(), 1u);
   CAF_CHECK_EQUAL(unregisters[0], registers[0].id);
   CAF_CHECK(!c.answered());
@@ -147,7 +149,7 @@ CAF_TEST(sign out un-registers and answers 204 once the registrar confirmed) {
   self->send(session, sip_event_atom::value,
              sip::registration_event{registers[0].id, sip::registration_outcome::unregistered,
                                      200, "OK"});
-  run();
+  dispatch();
   CAF_CHECK_EQUAL(c.status(), 204);
 }
 
@@ -162,11 +164,11 @@ CAF_TEST(a refused registration fails the sign in and counts it) {
 
 CAF_TEST(an unanswered registration fails the sign in after the timeout) {
   auto result = ask<bool>(session, start_atom::value);
-  run();
+  dispatch();
   CAF_REQUIRE_EQUAL(registers.size(), 1u);
   CAF_CHECK(!result->has_value());
   sched.trigger_timeouts();
-  run();
+  dispatch();
   CAF_REQUIRE(result->has_value());
   CAF_REQUIRE(!**result);
   CAF_CHECK_EQUAL(to_gateway_errc((*result)->error()), gateway_errc::registration_failed);
@@ -177,7 +179,7 @@ CAF_TEST(an unanswered registration fails the sign in after the timeout) {
 CAF_TEST(a client that stops polling is ended after the grace period) {
   start_and_answer(sip::registration_outcome::registered, 200);
   sched.advance_time(std::chrono::seconds{61});
-  run();
+  dispatch();
   CAF_CHECK_EQUAL(metrics.client_errors_timeout.Value(), 1.0);
   CAF_REQUIRE_EQUAL(unregisters.size(), 1u);
   CAF_CHECK_EQUAL(metrics.current_signins.Value(), 0.0);
@@ -188,7 +190,7 @@ CAF_TEST(a client that keeps polling is not ended) {
   for (int i = 0; i < 5; ++i) {
     auto c = poll(1, 30, cookie());
     sched.advance_time(std::chrono::seconds{30});
-    run();
+    dispatch();
     CAF_CHECK(c.answered());
   }
   CAF_CHECK_EQUAL(metrics.client_errors_timeout.Value(), 0.0);

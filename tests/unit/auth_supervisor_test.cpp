@@ -48,6 +48,8 @@ struct fixture : wrtc::test::fixture {
     return ask_now<agent_identity>(auth, validate_atom::value, token);
   }
 
+
+  ~fixture() { stop({auth, fetcher}); }
 };
 
 incoming_response refused() {
@@ -89,11 +91,11 @@ CAF_TEST(a token gauth refuses is unauthorized and gauth stays up) {
 CAF_TEST(gauth down is retried then reported unavailable and recovers by probe) {
   script = {refused(), refused()};
   auto result = ask<agent_identity>(auth, validate_atom::value, std::string{"agent-alice"});
-  run();
+  dispatch();
   CAF_CHECK_EQUAL(requests.size(), 1u);
   CAF_CHECK(!result->has_value());
   sched.trigger_timeout();  // the retry after backoff
-  run();
+  dispatch();
   CAF_CHECK_EQUAL(requests.size(), 2u);
   CAF_REQUIRE(result->has_value());
   CAF_REQUIRE(!**result);
@@ -108,7 +110,7 @@ CAF_TEST(gauth down is retried then reported unavailable and recovers by probe) 
   script.push_back({200, R"({"access_token":"svc","token_type":"bearer","expires_in":3600})", "",
                     false});
   sched.trigger_timeout();
-  run();
+  dispatch();
   CAF_REQUIRE_EQUAL(requests.size(), 3u);
   CAF_CHECK_EQUAL(requests[2].url, "http://gauth/auth/v3/oauth/token");
   CAF_CHECK_EQUAL(requests[2].basic_user, "wrtc");
@@ -130,7 +132,7 @@ CAF_TEST(the service token is fetched once and reused) {
                     "", false});
   auto t1 = ask<std::string>(auth, service_token_atom::value);
   auto t2 = ask<std::string>(auth, service_token_atom::value);
-  run();
+  dispatch();
   CAF_REQUIRE(t1->has_value() && t2->has_value());
   CAF_CHECK_EQUAL(***t1, "svc-1");
   CAF_CHECK_EQUAL(***t2, "svc-1");

@@ -46,12 +46,14 @@ struct fixture : wrtc::test::fixture {
     cfg.env_up_gauge = &metrics.env_up;
     cfg.env_error_gauge = &metrics.env_errors;
     gws = sys.spawn(config_supervisor, cfg, auth, fetcher);
-    run();
+    dispatch();
   }
 
   expected<tenant_record> tenant(const std::string& id) {
     return ask_now<tenant_record>(gws, tenant_atom::value, id);
   }
+
+  ~fixture() { stop({gws, auth, fetcher}); }
 };
 
 }  // namespace
@@ -89,9 +91,9 @@ CAF_TEST(gws down makes tenants unavailable but cached tenants keep working) {
   CAF_CHECK(tenant("cc-1"));
   script = {{503, "", "", false}, {503, "", "", false}};
   auto t = ask<tenant_record>(gws, tenant_atom::value, std::string{"cc-2"});
-  run();
+  dispatch();
   sched.trigger_timeout();  // the retry after backoff
-  run();
+  dispatch();
   CAF_REQUIRE(t->has_value());
   CAF_REQUIRE(!**t);
   CAF_CHECK_EQUAL(to_gateway_errc((*t)->error()), gateway_errc::service_unavailable);

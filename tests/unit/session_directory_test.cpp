@@ -25,6 +25,8 @@ struct fixture : wrtc::test::fixture {
   actor dummy() {
     return sys.spawn([](event_based_actor*) -> behavior { return {[](int) {}}; });
   }
+
+  ~fixture() { stop({dir}); }
 };
 
 }  // namespace
@@ -46,7 +48,7 @@ CAF_TEST(a session is found only once its actor is bound) {
   CAF_CHECK_EQUAL(to_gateway_errc(before.error()), gateway_errc::not_found);
   auto s = dummy();
   self->send(dir, bind_atom::value, std::string{"a"}, s);
-  run();
+  dispatch();
   auto after = lookup("a");
   CAF_REQUIRE(after);
   CAF_CHECK_EQUAL(*after, s);
@@ -56,7 +58,7 @@ CAF_TEST(a session is found only once its actor is bound) {
 CAF_TEST(a released session frees its dn) {
   CAF_CHECK(reserve("cc-1/5001", "a"));
   self->send(dir, release_atom::value, std::string{"a"});
-  run();
+  dispatch();
   CAF_CHECK(reserve("cc-1/5001", "b"));
 }
 
@@ -64,9 +66,9 @@ CAF_TEST(a session actor that terminates leaves the directory) {
   CAF_CHECK(reserve("cc-1/5001", "a"));
   auto s = dummy();
   self->send(dir, bind_atom::value, std::string{"a"}, s);
-  run();
+  dispatch();
   self->send_exit(s, exit_reason::kill);
-  run();
+  dispatch();
   CAF_CHECK(!lookup("a"));
   CAF_CHECK(reserve("cc-1/5001", "b"));
 }

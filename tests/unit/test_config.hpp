@@ -22,6 +22,23 @@ template <class T>
 using pending = std::shared_ptr<std::optional<caf::expected<T>>>;
 
 struct fixture : test_coordinator_fixture<test_config> {
+  /// Delivers every queued message without firing timers (run() also fires timers, which never
+  /// ends while actors keep periodic ones).
+  void dispatch() {
+    while (consume_message()) {
+      // nop
+    }
+  }
+
+  /// Stops actors at the end of a test so that the base fixture's final run() finds no timer
+  /// that reschedules itself.
+  void stop(std::initializer_list<caf::actor> actors) {
+    for (const auto& a : actors) {
+      if (a) self->send_exit(a, caf::exit_reason::kill);
+    }
+    dispatch();
+  }
+
   /// Sends a request from a fresh event-based actor (the fixture's own `self` is blocking) and
   /// returns where its answer lands once the scheduler ran.
   template <class T, class... Ts>
@@ -39,7 +56,7 @@ struct fixture : test_coordinator_fixture<test_config> {
   template <class T, class... Ts>
   caf::expected<T> ask_now(caf::actor dest, Ts... xs) {
     auto p = ask<T>(std::move(dest), std::move(xs)...);
-    run();
+    dispatch();
     CAF_REQUIRE(p->has_value());
     return std::move(**p);
   }

@@ -8,7 +8,7 @@
 #include <sofia-sip/nua.h>
 #include <sofia-sip/su_wait.h>
 
-#include "protocols/sip/sip_event_sink.hpp"
+#include "protocols/sip/sofia_event_sink.hpp"
 #include "protocols/sip/sip_proxy_address.hpp"
 #include "protocols/sip/sip_stack_config.hpp"
 
@@ -16,25 +16,25 @@ namespace wrtc::sip {
 
 /// Owns the su_root and the nua instance; every member runs on the SIP thread.
 ///
-/// nua events are routed by handle magic: a handle created with (or bound to) a sip_event_sink
+/// nua events are routed by handle magic: a handle created with (or bound to) a sofia_event_sink
 /// gets its events delivered there. Inbound requests arrive on fresh handles that nobody owns;
 /// they go to the inbound sink when one is set (the call handler, in a later change), otherwise
 /// they are answered 480 Temporarily Unavailable and their handle is destroyed. OPTIONS is
 /// answered 200 by nua itself. Methods outside our Allow list get 405 from nua, requests that
 /// need a dialog (BYE, CANCEL, ACK, PRACK, UPDATE) get 481, and malformed messages are rejected
 /// (400) or dropped by nta before anything reaches this class.
-class sip_user_agent {
+class sofia_agent {
  public:
   // -- constructors and destructors -------------------------------------------
 
   /// `cfg` must outlive this.
-  explicit sip_user_agent(const sip_stack_config& cfg);
+  explicit sofia_agent(const sip_stack_config& cfg);
 
   /// Shuts nua down if needed and destroys nua and the root.
-  ~sip_user_agent();
+  ~sofia_agent();
 
-  sip_user_agent(const sip_user_agent&) = delete;
-  sip_user_agent& operator=(const sip_user_agent&) = delete;
+  sofia_agent(const sofia_agent&) = delete;
+  sofia_agent& operator=(const sofia_agent&) = delete;
 
   // -- lifetime ---------------------------------------------------------------
 
@@ -68,7 +68,7 @@ class sip_user_agent {
 
   /// Gives inbound requests on unowned handles to `sink` (nullptr: reject them with 480). The
   /// sink takes over the handle with nua_handle_bind() or must destroy it.
-  void set_inbound_sink(sip_event_sink* sink) { inbound_sink_ = sink; }
+  void set_inbound_sink(sofia_event_sink* sink) { inbound_sink_ = sink; }
 
   /// Writes one line through the configured log hook, if any.
   void log(std::string_view level, std::string_view message) const;
@@ -77,9 +77,9 @@ class sip_user_agent {
   static void on_nua_event(nua_event_t event, int status, char const* phrase, nua_t* nua,
                            nua_magic_t* magic, nua_handle_t* nh, nua_hmagic_t* hmagic,
                            sip_t const* sip, tagi_t tags[]);
-  void dispatch(const sip_event& event, nua_hmagic_t* hmagic);
-  void on_stack_event(const sip_event& event);
-  void on_unowned_event(const sip_event& event);
+  void dispatch(const sofia_event& event, nua_hmagic_t* hmagic);
+  void on_stack_event(const sofia_event& event);
+  void on_unowned_event(const sofia_event& event);
   void close();
 
   // Passed by argument; owned by the sip_stack, which outlives this.
@@ -88,7 +88,7 @@ class sip_user_agent {
   su_root_t* root_ = nullptr;
   nua_t* nua_ = nullptr;
   // Passed by set_inbound_sink().
-  sip_event_sink* inbound_sink_ = nullptr;
+  sofia_event_sink* inbound_sink_ = nullptr;
 
   sip_proxy_address proxy_;
   bool has_proxy_ = false;

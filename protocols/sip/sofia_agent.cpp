@@ -1,11 +1,13 @@
 // The SIP thread's sofia objects (su_root, nua) and the routing of nua events to their owners.
-#include "protocols/sip/sip_user_agent.hpp"
+#include "protocols/sip/sofia_agent.hpp"
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 
+#include <sofia-sip/nta.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
@@ -38,15 +40,15 @@ bool is_wildcard(std::string_view address) {
 
 }  // namespace
 
-sip_user_agent::sip_user_agent(const sip_stack_config& cfg) : cfg_(cfg) {
+sofia_agent::sofia_agent(const sip_stack_config& cfg) : cfg_(cfg) {
   // nop
 }
 
-sip_user_agent::~sip_user_agent() {
+sofia_agent::~sofia_agent() {
   close();
 }
 
-bool sip_user_agent::open(std::string& error) {
+bool sofia_agent::open(std::string& error) {
   configure_sofia_logging();
 
   if (!cfg_.proxy.empty()) {
@@ -68,7 +70,7 @@ bool sip_user_agent::open(std::string& error) {
   std::string user_agent = cfg_.user_agent.empty() ? "wrtc" : cfg_.user_agent;
 
   errno = 0;
-  nua_ = nua_create(root_, &sip_user_agent::on_nua_event, this,
+  nua_ = nua_create(root_, &sofia_agent::on_nua_event, this,
                     NUTAG_URL(bind_url.c_str()),
                     TAG_IF(has_proxy_, NUTAG_PROXY(proxy_uri.c_str())),
                     SIPTAG_USER_AGENT_STR(user_agent.c_str()),
@@ -115,17 +117,17 @@ bool sip_user_agent::open(std::string& error) {
   return true;
 }
 
-void sip_user_agent::run() {
+void sofia_agent::run() {
   if (root_ != nullptr && !shutdown_done_) su_root_run(root_);
 }
 
-void sip_user_agent::shutdown() {
+void sofia_agent::shutdown() {
   if (nua_ == nullptr || shutdown_started_) return;
   shutdown_started_ = true;
   nua_shutdown(nua_);
 }
 
-void sip_user_agent::close() {
+void sofia_agent::close() {
   if (nua_ != nullptr) {
     // nua_destroy() refuses to run before nua_r_shutdown has said it is done.
     shutdown();
@@ -146,7 +148,7 @@ void sip_user_agent::close() {
   }
 }
 
-std::string sip_user_agent::contact_for(std::string_view user) const {
+std::string sofia_agent::contact_for(std::string_view user) const {
   std::string contact = "<sip:";
   contact += user;
   contact += "@" + uri_host(contact_host_) + ":" + std::to_string(port_);
@@ -155,15 +157,18 @@ std::string sip_user_agent::contact_for(std::string_view user) const {
   return contact;
 }
 
-void sip_user_agent::log(std::string_view level, std::string_view message) const {
+void sofia_agent::log(std::string_view level, std::string_view message) const {
   if (cfg_.log) cfg_.log(level, message);
 }
 
-void sip_user_agent::on_nua_event(nua_event_t event, int status, char const* phrase, nua_t*,
+void sofia_agent::on_nua_event(nua_event_t event, int status, char const* phrase, nua_t* nua,
                                   nua_magic_t* magic, nua_handle_t* nh, nua_hmagic_t* hmagic,
                                   sip_t const* sip, tagi_t tags[]) {
-  auto* self = static_cast<sip_user_agent*>(magic);
-  sip_event ev{event, status, phrase != nullptr ? phrase : "", nh, sip, tags};
+  auto* self = static_cast<sofia_agent*>(magic);
+  // During a response event nua's "current request" is the response message itself.
+  msg_t* current = nua_current_request(nua);
+  bool local = sip == nullptr || (current != nullptr && nta_is_internal_msg(current) != 0);
+  sofia_event ev{event, status, phrase != nullptr ? phrase : "", nh, sip, tags, local};
   // Exceptions must not unwind through sofia's C frames.
   try {
     self->dispatch(ev, hmagic);
@@ -174,10 +179,10 @@ void sip_user_agent::on_nua_event(nua_event_t event, int status, char const* phr
   }
 }
 
-void sip_user_agent::dispatch(const sip_event& event, nua_hmagic_t* hmagic) {
+void sofia_agent::dispatch(const sofia_event& event, nua_hmagic_t* hmagic) {
   if (hmagic != nullptr) {
-    // Every handle we create or bind carries a sip_event_sink* as its magic.
-    static_cast<sip_event_sink*>(hmagic)->on_sip_event(event);
+    // Every handle we create or bind carries a sofia_event_sink* as its magic.
+    static_cast<sofia_event_sink*>(hmagic)->on_sofia_event(event);
   } else if (event.handle == nullptr) {
     on_stack_event(event);
   } else {
@@ -185,7 +190,7 @@ void sip_user_agent::dispatch(const sip_event& event, nua_hmagic_t* hmagic) {
   }
 }
 
-void sip_user_agent::on_stack_event(const sip_event& event) {
+void sofia_agent::on_stack_event(const sofia_event& event) {
   switch (event.kind) {
     case nua_r_get_params: {
       sip_contact_t const* contact = nullptr;
@@ -214,13 +219,13 @@ void sip_user_agent::on_stack_event(const sip_event& event) {
   }
 }
 
-void sip_user_agent::on_unowned_event(const sip_event& event) {
+void sofia_agent::on_unowned_event(const sofia_event& event) {
   if (!nua_event_is_incoming_request(event.kind)) {
     // E.g. the state change of an INVITE we are rejecting; the handle is already on its way out.
     return;
   }
   if (inbound_sink_ != nullptr) {
-    inbound_sink_->on_sip_event(event);
+    inbound_sink_->on_sofia_event(event);
     return;
   }
   // A status of 200 or more means nua already answered (OPTIONS); we only release the handle.
