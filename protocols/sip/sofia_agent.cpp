@@ -13,6 +13,7 @@
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_tag.h>
 #include <sofia-sip/su_tag.h>
+#include <sofia-sip/tport_tag.h>
 
 #include "protocols/sip/sofia_logging.hpp"
 
@@ -87,6 +88,9 @@ bool sofia_agent::open(std::string& error) {
                     // proxy would then never see our bigger INVITEs. Fragmentation is the lesser
                     // evil next to a known proxy.
                     NTATAG_UDP_MTU(65535),
+                    // nua enables a STUN server on the SIP port, which answers binding requests
+                    // and writes to stderr past su_log for any datagram starting with 0x00/0x01.
+                    TPTAG_STUN_SERVER(0),
                     TAG_END());
   if (nua_ == nullptr) {
     int err = errno;

@@ -2,6 +2,7 @@
 """Hostile HTTP at the signalling port: every request is refused (4xx) or the connection closed,
 while an agent signed in before keeps polling undisturbed and the gateway stays up."""
 
+import re
 import socket
 import sys
 import time
@@ -143,6 +144,22 @@ class HostileHttp(harness.IntegrationTest):
                                     b"\xff\xfe\r\nContent-Length: 13\r\n\r\n{\"dn\":\"5009\"}")]:
             self.assertRefused(what, payload)
         self.assertEqual(self.registrar.registers("sip:5009@%s" % DOMAIN), [])
+        self.assertUndisturbed()
+
+    def test_keep_alive_and_pipelined_requests_are_answered_in_order(self):
+        s = socket.create_connection((LOOPBACK, self.gateway.http_port), timeout=5)
+        self.addCleanup(s.close)
+        s.sendall(b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n"
+                  b"GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n"
+                  b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+        data = b""
+
+        def three_answers():
+            nonlocal data
+            data += s.recv(65536)
+            return len(re.findall(rb"HTTP/1\.1 \d{3}", data)) >= 3
+        harness.wait_until(three_answers, 5, "three answers on one connection")
+        self.assertEqual(re.findall(rb"HTTP/1\.1 (\d{3})", data), [b"200", b"404", b"200"], data)
         self.assertUndisturbed()
 
     def test_many_connections_opened_and_dropped(self):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
-from harness import CONTACT_CENTER, DOMAIN, scenario  # noqa: E402
+from harness import CONTACT_CENTER, DOMAIN, scenario, wait_until  # noqa: E402
 
 AOR = "sip:5001@%s" % DOMAIN
 SIP_PASSWORD = "reg-pass-7"
@@ -111,6 +111,44 @@ class SignInAgainstSipp(harness.IntegrationTest):
         self.assertError(answer, 502, "registration_failed", "sign-in with a wrong SIP password")
         self.assertMetric(gateway, "wrtc_failed_registrations_by_domain", 1, domain=DOMAIN)
         self.assertMetric(gateway, "wrtc_current_signins", 0)
+
+
+class RegistrationLifecycle(harness.IntegrationTest):
+
+    def setUp(self):
+        super().setUp()
+        self.standin = self.start_standin()
+        self.registrar = self.start_sipp(scenario("registrar_200.xml", "registrar_accept_all.xml"))
+
+    def test_registration_is_refreshed_before_it_expires(self):
+        gateway = self.start_gateway(self.standin, self.registrar.proxy,
+                                     options={"sip.register-expires": "30s"})
+        token = harness.new_agent_token()
+        session = self.assertSignedIn(gateway.sign_in(token, "5001"), "5001")
+        poller = self.start_poller(gateway, session, token=token)
+        first = self.wait_register(self.registrar, AOR)
+        self.assertLessEqual(first.expires(), 30, first.text)
+        registers = wait_until(lambda: len(self.registrar.registers(AOR)) >= 2 and
+                               self.registrar.registers(AOR), 40, "a refreshing REGISTER")
+        refresh = registers[1]
+        self.assertFalse(refresh.is_unregister(), refresh.text)
+        self.assertEqual(refresh.header("call-id"), first.header("call-id"),
+                         "a refresh keeps the registration's Call-ID")
+        self.assertGreater(int(refresh.header("cseq").split()[0]), int(first.header("cseq").split()[0]))
+        self.assertContactIsGateway(refresh, gateway)
+        self.assertEqual(poller.failures, [])
+        self.assertNotIn("session.ended", [e["type"] for e in poller.events])
+        self.assertMetric(gateway, "wrtc_current_signins", 1)
+
+    def test_stopping_the_gateway_unregisters_every_agent(self):
+        gateway = self.start_gateway(self.standin, self.registrar.proxy,
+                                     options={"session.poll-grace-period": "60s"})
+        dns = ["5001", "5002", "5003"]
+        for dn in dns:
+            self.assertSignedIn(gateway.sign_in(harness.new_agent_token(), dn), dn)
+        self.assertEqual(gateway.stop(), 0, "the gateway did not exit cleanly on SIGTERM")
+        unregistered = {r.aor() for r in self.registrar.registers() if r.is_unregister()}
+        self.assertEqual(unregistered, {"sip:%s@%s" % (dn, DOMAIN) for dn in dns})
 
 
 if __name__ == "__main__":
