@@ -77,14 +77,22 @@ void on_userinfo(self_ptr self, const std::string& digest, incoming_response&& r
       id.user_name = string_member(*doc, "user_name");
       id.contact_center_id = string_member(*doc, "contact_center_id");
     }
-    if (id.user_name.empty() || id.contact_center_id.empty()) {
+    if (!doc || !doc->is_object()) {
+      // Not JSON at all: GAuth itself is broken.
       st.gauth.fail_hard(self);
       finish_validation(self, digest,
                         make_error(gateway_errc::service_unavailable,
-                                   "GAuth answered userinfo without user_name/contact_center_id"));
+                                   "GAuth answered userinfo with invalid JSON"));
       return;
     }
     st.gauth.succeeded();
+    if (id.user_name.empty() || id.contact_center_id.empty()) {
+      // A well-formed record of an agent without a contact center: this agent's problem only.
+      finish_validation(self, digest,
+                        make_error(gateway_errc::forbidden,
+                                   "the agent's GAuth record has no user_name/contact_center_id"));
+      return;
+    }
     remember(self, digest, id);
     finish_validation(self, digest, id);
     return;

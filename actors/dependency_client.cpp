@@ -28,7 +28,7 @@ void dependency_client::send(caf::event_based_actor* self, http_client::outgoing
         }
         if (health_.declare_down()) {
           log::warning("dependency unavailable",
-                       {{"service", name_},
+                       {{"dependency", name_},
                         {"reason", r.status == 0 ? r.error : "HTTP " + std::to_string(r.status)}});
         }
         schedule_probe(self);
@@ -40,7 +40,7 @@ void dependency_client::send(caf::event_based_actor* self, http_client::outgoing
         r.error = "no answer from the HTTP client: " + self->system().render(err);
         health_.failed();
         if (health_.declare_down()) {
-          log::warning("dependency unavailable", {{"service", name_}, {"reason", r.error}});
+          log::warning("dependency unavailable", {{"dependency", name_}, {"reason", r.error}});
         }
         schedule_probe(self);
         done(std::move(r));
@@ -58,14 +58,14 @@ void dependency_client::on_retry(uint64_t id) {
 void dependency_client::fail_hard(caf::event_based_actor* self) {
   health_.failed();
   if (health_.declare_down()) {
-    log::warning("dependency unavailable", {{"service", name_}, {"reason", "unusable response"}});
+    log::warning("dependency unavailable", {{"dependency", name_}, {"reason", "unusable response"}});
   }
   schedule_probe(self);
 }
 
 bool dependency_client::succeeded() {
   if (health_.succeeded()) {
-    log::info("dependency available again", {{"service", name_}});
+    log::info("dependency available again", {{"dependency", name_}});
     return true;
   }
   return false;

@@ -100,7 +100,7 @@ void sign_in(self_ptr self, const http_exchange_ptr& ex) {
   }
   auto dn = dn_field->get<std::string>();
   if (!valid_dn(dn)) {
-    ex->reply_error(400, "bad_request", "dn must be 1-64 characters of [A-Za-z0-9+*#._-]");
+    ex->reply_error(400, "bad_request", "dn must be 1-64 characters of [A-Za-z0-9+*._-]");
     return;
   }
   auto token = bearer_token(ex->req.header("Authorization"));
@@ -309,8 +309,9 @@ std::string cookie_value(const std::string& cookie_header, const std::string& na
 bool valid_dn(const std::string& dn) {
   if (dn.empty() || dn.size() > 64) return false;
   return std::all_of(dn.begin(), dn.end(), [](char c) {
+    // '#' is left out: it is not allowed unescaped in a SIP URI user part.
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '+' ||
-           c == '*' || c == '#' || c == '.' || c == '_' || c == '-';
+           c == '*' || c == '.' || c == '_' || c == '-';
   });
 }
 

@@ -54,7 +54,7 @@ std::string bearer_token(const std::string& authorization);
 /// Extracts one cookie's value from a Cookie header ("" when absent).
 std::string cookie_value(const std::string& cookie_header, const std::string& name);
 
-/// Whether a DN is acceptable: 1-64 characters of [A-Za-z0-9+*#._-].
+/// Whether a DN is acceptable: 1-64 characters of [A-Za-z0-9+*._-].
 bool valid_dn(const std::string& dn);
 
 }  // namespace wrtc

@@ -2,9 +2,6 @@
 #include "protocols/http/http_connection.hpp"
 
 #include <algorithm>
-#include <exception>
-#include <limits>
-
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
@@ -12,6 +9,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 #include <boost/beast/http/write.hpp>
+#include <exception>
+#include <limits>
 
 #include "protocols/http/http_thread_gate.hpp"
 #include "protocols/http/pending_answer.hpp"
@@ -37,20 +36,18 @@ constexpr std::chrono::seconds linger_max_time{5};
 constexpr char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
 
 bool is_tchar(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '.': case '^': case '_': case '`': case '|': case '~':
-      return true;
-    default:
-      return false;
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+    return true;
   }
+  return c != '\0' && std::string_view{"!#$%&'*+-.^_`|~"}.find(c) != std::string_view::npos;
 }
 
 // The application's headers reach the wire verbatim: anything that could end the header line
 // early would let a value smuggle its own headers or body.
 bool is_safe_header(const std::string& name, const std::string& value) {
-  if (name.empty() || !std::all_of(name.begin(), name.end(), is_tchar)) return false;
+  if (name.empty() || !std::all_of(name.begin(), name.end(), is_tchar)) {
+    return false;
+  }
   return value.find_first_of(std::string_view{"\r\n\0", 3}) == std::string::npos;
 }
 
@@ -103,7 +100,9 @@ void http_connection::start() {
 }
 
 void http_connection::deliver(std::uint64_t sequence, response&& r) {
-  if (phase_ != phase::awaiting_answer || sequence != sequence_) return;
+  if (phase_ != phase::awaiting_answer || sequence != sequence_) {
+    return;
+  }
   auto keep = std::move(self_);
   answer_.reset();
   if (watching_) {
@@ -115,12 +114,16 @@ void http_connection::deliver(std::uint64_t sequence, response&& r) {
 }
 
 void http_connection::close() {
-  if (phase_ == phase::closed) return;
+  if (phase_ == phase::closed) {
+    return;
+  }
   phase_ = phase::closed;
   disarm_timer();
   error_code ec;
   socket_.close(ec);
-  if (auto a = answer_.lock()) a->mark_closed();
+  if (auto a = answer_.lock()) {
+    a->mark_closed();
+  }
   answer_.reset();
   // Pending operations still reference buffer_, parser_ and response_: those die with this.
   auto keep = std::move(self_);
@@ -138,35 +141,37 @@ void http_connection::wait_for_request(std::chrono::steady_clock::duration timeo
   buffer_.shrink_to_fit();
   phase_ = phase::idle;
   arm_timer(timeout);
-  socket_.async_wait(asio::ip::tcp::socket::wait_read,
-                     [self = shared_from_this()](error_code ec) {
-                       if (self->phase_ != phase::idle) return;
-                       if (ec) {
-                         self->close();
-                         return;
-                       }
-                       self->read_request();
-                     });
+  socket_.async_wait(asio::ip::tcp::socket::wait_read, [self = shared_from_this()](error_code ec) {
+    if (self->phase_ != phase::idle) {
+      return;
+    }
+    if (ec) {
+      self->close();
+      return;
+    }
+    self->read_request();
+  });
 }
 
 void http_connection::read_request() {
   phase_ = phase::reading;
   arm_timer(ctx_.config.read_timeout);
   auto& p = parser_.emplace();
-  p.header_limit(static_cast<std::uint32_t>(
-      std::min<std::size_t>(ctx_.config.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+  p.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
+      ctx_.config.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
   p.body_limit(ctx_.config.max_body_bytes);
   if (buffer_.capacity() < initial_buffer_bytes && buffer_.max_size() > initial_buffer_bytes) {
     buffer_.reserve(initial_buffer_bytes);
   }
-  bhttp::async_read_header(socket_, buffer_, p,
-                           [self = shared_from_this()](error_code ec, std::size_t) {
-                             self->on_header(ec);
-                           });
+  bhttp::async_read_header(
+      socket_, buffer_, p,
+      [self = shared_from_this()](error_code ec, std::size_t) { self->on_header(ec); });
 }
 
 void http_connection::on_header(error_code ec) {
-  if (phase_ != phase::reading) return;
+  if (phase_ != phase::reading) {
+    return;
+  }
   if (ec) {
     on_read_error(ec);
     return;
@@ -201,7 +206,9 @@ void http_connection::on_header(error_code ec) {
     if (msg.version() >= 11) {
       asio::async_write(socket_, asio::buffer(continue_line, sizeof(continue_line) - 1),
                         [self = shared_from_this()](error_code ec, std::size_t) {
-                          if (self->phase_ != phase::reading) return;
+                          if (self->phase_ != phase::reading) {
+                            return;
+                          }
                           if (ec) {
                             self->close();
                             return;
@@ -220,7 +227,9 @@ void http_connection::read_body() {
 }
 
 void http_connection::on_body(error_code ec) {
-  if (phase_ != phase::reading) return;
+  if (phase_ != phase::reading) {
+    return;
+  }
   if (ec) {
     on_read_error(ec);
     return;
@@ -229,18 +238,16 @@ void http_connection::on_body(error_code ec) {
 }
 
 void http_connection::on_read_error(error_code ec) {
-  if (ec == bhttp::error::end_of_stream) {
-    // The client closed between requests: nothing was asked.
-    close();
-  } else if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
+  if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
     reject(rejection::header_too_large, 431, "header_too_large", "request header too large");
   } else if (ec == bhttp::error::body_limit) {
     reject(rejection::body_too_large, 413, "body_too_large", "request body too large");
-  } else if (ec.category() == parser_category()) {
+  } else if (ec.category() == parser_category() && ec != bhttp::error::end_of_stream) {
     // Includes partial_message: the client stopped sending mid-request but may still read.
     reject(rejection::malformed, 400, "bad_request", "malformed request");
   } else {
-    // Reset, aborted or closed by a timeout: there is nobody to answer.
+    // end_of_stream: the client closed between requests, nothing was asked. Otherwise reset,
+    // aborted or closed by a timeout: there is nobody to answer.
     close();
   }
 }
@@ -257,7 +264,9 @@ void http_connection::on_request() {
   req.method.assign(msg.method_string());
   req.version = msg.version();
   req.headers.reserve(static_cast<std::size_t>(std::distance(msg.begin(), msg.end())));
-  for (const auto& f : msg) req.headers.emplace_back(f.name_string(), f.value());
+  for (const auto& f : msg) {
+    req.headers.emplace_back(f.name_string(), f.value());
+  }
   req.body = std::move(msg.body());
   req.remote_address = remote_;
   keep_alive_ = msg.keep_alive();
@@ -267,11 +276,11 @@ void http_connection::on_request() {
   answer_ = answer;
   self_ = shared_from_this();
   phase_ = phase::awaiting_answer;
+  // Thousands of long-polls wait here: keep no buffer, but notice a client that hangs up.
   if (buffer_.size() == 0) {
-    // Thousands of long-polls wait here: keep no buffer, but notice a client that hangs up.
     buffer_.shrink_to_fit();
-    watch_peer();
   }
+  watch_peer();
   responder res{std::move(answer)};
   try {
     ctx_.handler(std::move(req), res);
@@ -295,9 +304,13 @@ void http_connection::watch_peer() {
 }
 
 void http_connection::on_peer_readable(std::uint64_t sequence, error_code ec) {
-  if (phase_ != phase::awaiting_answer || sequence != sequence_ || !watching_) return;
+  if (phase_ != phase::awaiting_answer || sequence != sequence_ || !watching_) {
+    return;
+  }
   watching_ = false;
-  if (ec) return;
+  if (ec) {
+    return;
+  }
   char byte = 0;
   auto n = socket_.receive(asio::buffer(&byte, 1), asio::ip::tcp::socket::message_peek, ec);
   if (ec == asio::error::would_block || ec == asio::error::try_again ||
@@ -305,8 +318,11 @@ void http_connection::on_peer_readable(std::uint64_t sequence, error_code ec) {
     watch_peer();
     return;
   }
-  // A pipelined request: it is read once this one is answered; hang-ups show when writing.
-  if (!ec && n > 0) return;
+  // More of a pipelined request: it is read once this one is answered; a hang-up behind it
+  // only shows when writing.
+  if (!ec && n > 0) {
+    return;
+  }
   // EOF or reset: the client gave up waiting (a half-close counts too, as it does for nginx).
   close();
 }
@@ -324,26 +340,36 @@ void http_connection::write_response(response&& r) {
   bool app_closes = false;
   bool has_server = false;
   for (const auto& [name, value] : r.headers) {
-    if (!is_safe_header(name, value)) continue;
+    if (!is_safe_header(name, value)) {
+      continue;
+    }
     if (beast::iequals(name, "Content-Length") || beast::iequals(name, "Transfer-Encoding")) {
       continue;
     }
     if (beast::iequals(name, "Connection")) {
       for (auto token : bhttp::token_list{value}) {
-        if (beast::iequals(token, "close")) app_closes = true;
+        if (beast::iequals(token, "close")) {
+          app_closes = true;
+        }
       }
       continue;
     }
-    if (beast::iequals(name, "Server")) has_server = true;
+    if (beast::iequals(name, "Server")) {
+      has_server = true;
+    }
     res.insert(name, value);
   }
-  if (!has_server) res.set(bhttp::field::server, "wrtc");
+  if (!has_server) {
+    res.set(bhttp::field::server, "wrtc");
+  }
   close_after_write_ = !keep_alive_ || app_closes || ctx_.stopping;
   res.set(bhttp::field::connection, close_after_write_ ? "close" : "keep-alive");
   // RFC 9110 8.6: no Content-Length on 204; a 304 has no body to measure.
   if (r.status != 204 && r.status != 304) {
     res.content_length(r.body.size());
-    if (!head_) res.body() = std::move(r.body);
+    if (!head_) {
+      res.body() = std::move(r.body);
+    }
   }
   phase_ = phase::writing;
   arm_timer(ctx_.config.read_timeout);
@@ -353,7 +379,9 @@ void http_connection::write_response(response&& r) {
 }
 
 void http_connection::on_write(error_code ec) {
-  if (phase_ != phase::writing) return;
+  if (phase_ != phase::writing) {
+    return;
+  }
   disarm_timer();
   response_.reset();
   if (ec) {
@@ -385,15 +413,17 @@ void http_connection::linger_close() {
   phase_ = phase::lingering;
   lingered_bytes_ = 0;
   buffer_.clear();
-  arm_timer(std::min<std::chrono::steady_clock::duration>(ctx_.config.read_timeout,
-                                                           linger_max_time));
+  arm_timer(
+      std::min<std::chrono::steady_clock::duration>(ctx_.config.read_timeout, linger_max_time));
   drain();
 }
 
 void http_connection::drain() {
   auto space = buffer_.prepare(std::min(buffer_.max_size(), initial_buffer_bytes));
   socket_.async_read_some(space, [self = shared_from_this()](error_code ec, std::size_t n) {
-    if (self->phase_ != phase::lingering) return;
+    if (self->phase_ != phase::lingering) {
+      return;
+    }
     self->lingered_bytes_ += n;
     if (ec || self->lingered_bytes_ > linger_max_bytes) {
       self->close();
@@ -411,7 +441,9 @@ void http_connection::arm_timer(std::chrono::steady_clock::duration timeout) {
   // Weak: the pending I/O or self_ keeps this alive; the timer only ends it.
   timer_.async_wait([weak = weak_from_this(), generation](error_code ec) {
     auto self = weak.lock();
-    if (ec || !self || generation != self->timer_generation_) return;
+    if (ec || !self || generation != self->timer_generation_) {
+      return;
+    }
     self->on_timeout();
   });
 }

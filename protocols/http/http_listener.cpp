@@ -1,11 +1,10 @@
 // The accept loop and the thread of one HTTP server.
 #include "protocols/http/http_listener.hpp"
 
-#include <exception>
-#include <vector>
-
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <exception>
+#include <vector>
 
 #include "protocols/http/http_connection.hpp"
 #include "protocols/http/http_thread_gate.hpp"
@@ -26,7 +25,9 @@ std::string format_endpoint(const tcp::endpoint& ep) {
     addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
   }
   auto port = std::to_string(ep.port());
-  if (addr.is_v6()) return "[" + addr.to_string() + "]:" + port;
+  if (addr.is_v6()) {
+    return "[" + addr.to_string() + "]:" + port;
+  }
   return addr.to_string() + ":" + port;
 }
 
@@ -72,10 +73,18 @@ bool http_listener::open(std::string& error) {
   tcp::endpoint ep{addr, cfg.port};
   auto where = format_endpoint(ep);
   acceptor_.open(ep.protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(ep, ec);
-  if (!ec) acceptor_.listen(tcp::socket::max_listen_connections, ec);
-  if (!ec) port_ = acceptor_.local_endpoint(ec).port();
+  if (!ec) {
+    acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+  }
+  if (!ec) {
+    acceptor_.bind(ep, ec);
+  }
+  if (!ec) {
+    acceptor_.listen(tcp::socket::max_listen_connections, ec);
+  }
+  if (!ec) {
+    port_ = acceptor_.local_endpoint(ec).port();
+  }
   if (ec) {
     error = "cannot listen on " + where + ": " + ec.message();
     acceptor_.close(ec);
@@ -91,14 +100,18 @@ void http_listener::start() {
 
 void http_listener::stop() {
   gate_->close();
-  if (!thread_.joinable()) return;
+  if (!thread_.joinable()) {
+    return;
+  }
   // Posted directly: the gate is closed to everyone else by now.
   asio::post(ioc_, [this] { shutdown_on_thread(); });
   thread_.join();
 }
 
 void http_listener::post(std::function<void()> fn) {
-  if (!fn) return;
+  if (!fn) {
+    return;
+  }
   gate_->post(std::move(fn));
 }
 
@@ -126,7 +139,9 @@ void http_listener::accept() {
 }
 
 void http_listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
-  if (context_->stopping || ec == asio::error::operation_aborted) return;
+  if (context_->stopping || ec == asio::error::operation_aborted) {
+    return;
+  }
   if (ec) {
     if (ec == asio::error::connection_aborted || ec == asio::error::try_again ||
         ec == asio::error::would_block || ec == asio::error::interrupted) {
@@ -137,7 +152,9 @@ void http_listener::on_accept(boost::system::error_code ec, tcp::socket socket) 
     context_->report_internal_error("accept failed: " + ec.message());
     accept_backoff_.expires_after(accept_backoff);
     accept_backoff_.async_wait([this](boost::system::error_code wait_ec) {
-      if (!wait_ec && !context_->stopping) accept();
+      if (!wait_ec && !context_->stopping) {
+        accept();
+      }
     });
     return;
   }
@@ -159,7 +176,9 @@ void http_listener::refuse(tcp::socket& socket, const std::string& remote) {
   boost::system::error_code ec;
   socket.non_blocking(true, ec);
   // Best effort: a fresh socket buffer takes the whole answer at once.
-  if (!ec) socket.write_some(asio::buffer(overload_answer()), ec);
+  if (!ec) {
+    socket.write_some(asio::buffer(overload_answer()), ec);
+  }
   socket.shutdown(tcp::socket::shutdown_both, ec);
   socket.close(ec);
 }
@@ -172,9 +191,13 @@ void http_listener::shutdown_on_thread() {
   // Closing may destroy a connection, which unlinks it: walk a snapshot.
   std::vector<std::shared_ptr<http_connection>> open;
   for (auto& c : context_->connections) {
-    if (auto p = c.weak_from_this().lock()) open.push_back(std::move(p));
+    if (auto p = c.weak_from_this().lock()) {
+      open.push_back(std::move(p));
+    }
   }
-  for (auto& c : open) c->close();
+  for (auto& c : open) {
+    c->close();
+  }
   open.clear();
   work_.reset();
   // Handlers still queued (aborted operations) are destroyed with the io_context instead.

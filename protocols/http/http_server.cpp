@@ -7,14 +7,15 @@
 
 namespace wrtc::http {
 
-std::unique_ptr<http_server> http_server::start(const server_config& cfg,
-                                                request_handler handler, std::string& error) {
+std::unique_ptr<http_server> http_server::start(const server_config& cfg, request_handler handler,
+                                                std::string& error) {
   if (!handler) {
     error = "no request handler";
     return nullptr;
   }
   // The parser counts the header limit in 32 bits.
-  if (cfg.max_header_bytes == 0 || cfg.max_header_bytes > std::numeric_limits<std::uint32_t>::max()) {
+  if (cfg.max_header_bytes == 0 ||
+      cfg.max_header_bytes > std::numeric_limits<std::uint32_t>::max()) {
     error = "max_header_bytes out of range";
     return nullptr;
   }
@@ -23,13 +24,14 @@ std::unique_ptr<http_server> http_server::start(const server_config& cfg,
     return nullptr;
   }
   auto listener = std::make_unique<http_listener>(cfg, std::move(handler));
-  if (!listener->open(error)) return nullptr;
+  if (!listener->open(error)) {
+    return nullptr;
+  }
   listener->start();
   return std::unique_ptr<http_server>{new http_server(std::move(listener))};
 }
 
-http_server::http_server(std::unique_ptr<http_listener> listener)
-    : listener_(std::move(listener)) {
+http_server::http_server(std::unique_ptr<http_listener> listener) : listener_(std::move(listener)) {
   // nop
 }
 

@@ -1,11 +1,10 @@
 // The one door through which other threads post work onto the HTTP thread.
 #pragma once
 
-#include <mutex>
-#include <utility>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <mutex>
+#include <utility>
 
 namespace wrtc::http {
 
@@ -21,7 +20,9 @@ class http_thread_gate {
   template <class F>
   bool post(F&& fn) {
     std::lock_guard<std::mutex> guard{mtx_};
-    if (ioc_ == nullptr) return false;
+    if (ioc_ == nullptr) {
+      return false;
+    }
     boost::asio::post(*ioc_, std::forward<F>(fn));
     return true;
   }

@@ -13,12 +13,15 @@ pending_answer::pending_answer(std::weak_ptr<http_connection> connection, std::u
 }
 
 pending_answer::~pending_answer() {
-  if (answered_.exchange(true, std::memory_order_acq_rel) || closed()) return;
+  if (answered_.exchange(true, std::memory_order_acq_rel) || closed()) {
+    return;
+  }
   try {
     response r;
     r.status = 500;
     r.headers.emplace_back("Content-Type", "application/json");
-    r.body = R"({"error":{"code":"internal_error","message":"the request was dropped unanswered"}})";
+    r.body =
+        R"({"error":{"code":"internal_error","message":"the request was dropped unanswered"}})";
     post(std::move(r));
   } catch (...) {
     // Out of memory in a destructor: the client's own timeout ends the wait instead.
@@ -26,13 +29,17 @@ pending_answer::~pending_answer() {
 }
 
 void pending_answer::answer(response&& r) {
-  if (answered_.exchange(true, std::memory_order_acq_rel) || closed()) return;
+  if (answered_.exchange(true, std::memory_order_acq_rel) || closed()) {
+    return;
+  }
   post(std::move(r));
 }
 
 void pending_answer::post(response&& r) {
   gate_->post([connection = connection_, sequence = sequence_, r = std::move(r)]() mutable {
-    if (auto c = connection.lock()) c->deliver(sequence, std::move(r));
+    if (auto c = connection.lock()) {
+      c->deliver(sequence, std::move(r));
+    }
   });
 }
 

@@ -32,7 +32,9 @@ bool request::has_query_param(std::string_view name) const {
 
 std::string request::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (iequals(key, name)) return value;
+    if (iequals(key, name)) {
+      return value;
+    }
   }
   return {};
 }

@@ -6,7 +6,9 @@
 namespace wrtc::http {
 
 void responder::respond(response r) const {
-  if (answer_) answer_->answer(std::move(r));
+  if (answer_) {
+    answer_->answer(std::move(r));
+  }
 }
 
 bool responder::closed() const {

@@ -19,9 +19,9 @@ struct server_config {
   /// 0 binds any free port (see `http_server::port()`).
   uint16_t port = 8086;
   /// Larger bodies get 413, by Content-Length before reading or as chunks arrive.
-  std::size_t max_body_bytes = 64 * 1024;
+  std::size_t max_body_bytes = std::size_t{64} * 1024;
   /// Larger header sections (request line included) get 431.
-  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_header_bytes = std::size_t{16} * 1024;
   /// More header fields than this get 431.
   std::size_t max_header_count = 100;
   /// A request must arrive completely within this once its first byte arrived (slowloris), and a
@@ -33,8 +33,8 @@ struct server_config {
   std::size_t max_connections = 50000;
   /// Called on the HTTP thread for every rejected request; must not block.
   std::function<void(rejection, std::string_view remote)> on_rejected;
-  /// Called on the HTTP thread when something unexpected happened (accept failed, a callback threw);
-  /// must not block. The server carries on.
+  /// Called on the HTTP thread when something unexpected happened (accept failed, a callback
+  /// threw); must not block. The server carries on.
   std::function<void(std::string_view what)> on_internal_error;
 };
 

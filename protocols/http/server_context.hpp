@@ -21,7 +21,9 @@ struct server_context {
 
   /// Reports a rejected request; a throwing callback must not take the server down.
   void report_rejection(rejection r, std::string_view remote) const noexcept {
-    if (!config.on_rejected) return;
+    if (!config.on_rejected) {
+      return;
+    }
     try {
       config.on_rejected(r, remote);
     } catch (...) {
@@ -31,7 +33,9 @@ struct server_context {
 
   /// Reports something unexpected; the server carries on.
   void report_internal_error(std::string_view what) const noexcept {
-    if (!config.on_internal_error) return;
+    if (!config.on_internal_error) {
+      return;
+    }
     try {
       config.on_internal_error(what);
     } catch (...) {

@@ -16,6 +16,8 @@ struct registration_request {
   /// Tenant SIP domain; also the Request-URI of the REGISTER (sip:<domain>).
   std::string domain;
   /// Digest credentials, used only when the registrar or proxy challenges (401/407); may be empty.
+  /// Neither may contain ':' (sofia's credential string is colon-separated): such a request is
+  /// refused at once with status 0.
   std::string auth_user;
   std::string auth_password;
 };

@@ -15,13 +15,17 @@ sip_command_queue::sip_command_queue() : event_fd_(::eventfd(0, EFD_NONBLOCK | E
 
 sip_command_queue::~sip_command_queue() {
   close();
-  if (event_fd_ >= 0) ::close(event_fd_);
+  if (event_fd_ >= 0) {
+    ::close(event_fd_);
+  }
 }
 
 bool sip_command_queue::post(command cmd) {
   {
     std::lock_guard<std::mutex> guard(mtx_);
-    if (closed_ || event_fd_ < 0) return false;
+    if (closed_ || event_fd_ < 0) {
+      return false;
+    }
     pending_.push_back(std::move(cmd));
   }
   // The counter saturates long before it could block, and EAGAIN would still leave it readable.
@@ -31,8 +35,12 @@ bool sip_command_queue::post(command cmd) {
 }
 
 bool sip_command_queue::attach(su_root_t* root) {
-  if (event_fd_ < 0 || root == nullptr) return false;
-  if (su_wait_create(wait_, event_fd_, SU_WAIT_IN) != 0) return false;
+  if (event_fd_ < 0 || root == nullptr) {
+    return false;
+  }
+  if (su_wait_create(wait_, event_fd_, SU_WAIT_IN) != 0) {
+    return false;
+  }
   int index = su_root_register(root, wait_, &sip_command_queue::on_wakeup, this, 0);
   if (index < 0) {
     su_wait_destroy(wait_);
@@ -72,10 +80,12 @@ void sip_command_queue::run_pending() {
     batch.swap(pending_);
   }
   for (auto& cmd : batch) {
-    // A command may close the queue (the stop command does); the rest of the batch is dropped.
+    // Once a command has closed the queue, the rest of the batch is dropped like any later post.
     {
       std::lock_guard<std::mutex> guard(mtx_);
-      if (closed_) return;
+      if (closed_) {
+        return;
+      }
     }
     // An exception must not unwind through sofia's C loop; the stack wraps its commands so that
     // failures are logged before they get here, this is the last line.

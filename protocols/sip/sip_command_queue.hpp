@@ -1,11 +1,11 @@
 // Cross-thread command queue that wakes the SIP thread's su_root through an eventfd.
 #pragma once
 
+#include <sofia-sip/su_wait.h>
+
 #include <deque>
 #include <functional>
 #include <mutex>
-
-#include <sofia-sip/su_wait.h>
 
 namespace wrtc::sip {
 

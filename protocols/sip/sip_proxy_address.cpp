@@ -27,19 +27,25 @@ bool is_ipv6_char(char c) {
 
 std::string sip_proxy_address::uri() const {
   std::string result = "sip:" + uri_host(host) + ":" + std::to_string(port);
-  if (tcp) result += ";transport=tcp";
+  if (tcp) {
+    result += ";transport=tcp";
+  }
   return result;
 }
 
 std::string uri_host(std::string_view host) {
-  if (host.find(':') != std::string_view::npos) return "[" + std::string(host) + "]";
+  if (host.find(':') != std::string_view::npos) {
+    return "[" + std::string(host) + "]";
+  }
   return std::string(host);
 }
 
 bool parse_proxy_address(std::string_view text, sip_proxy_address& out, std::string& error) {
   sip_proxy_address parsed;
   std::string_view rest = text;
-  if (rest.size() >= 4 && equals_ignoring_case(rest.substr(0, 4), "sip:")) rest.remove_prefix(4);
+  if (rest.size() >= 4 && equals_ignoring_case(rest.substr(0, 4), "sip:")) {
+    rest.remove_prefix(4);
+  }
 
   auto params_at = rest.find(';');
   std::string_view host_port = rest.substr(0, params_at);
@@ -101,10 +107,13 @@ bool parse_proxy_address(std::string_view text, sip_proxy_address& out, std::str
     auto next = params.find(';');
     std::string_view param = params.substr(0, next);
     params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
-    if (param.empty() || equals_ignoring_case(param, "lr")) continue;
+    if (param.empty() || equals_ignoring_case(param, "lr")) {
+      continue;
+    }
     auto eq = param.find('=');
     std::string_view name = param.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? std::string_view{} : param.substr(eq + 1);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view{} : param.substr(eq + 1);
     if (!equals_ignoring_case(name, "transport")) {
       error = "proxy: unsupported parameter \"" + std::string(param) + "\"";
       return false;

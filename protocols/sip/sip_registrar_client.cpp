@@ -1,17 +1,17 @@
 // REGISTER client: one nua handle per registration id, digest answers, outcome events.
 #include "protocols/sip/sip_registrar_client.hpp"
 
-#include <algorithm>
-#include <cctype>
-#include <string_view>
-#include <exception>
-#include <utility>
-
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_tag.h>
 #include <sofia-sip/url.h>
+
+#include <algorithm>
+#include <cctype>
+#include <exception>
+#include <string_view>
+#include <utility>
 
 #include "protocols/sip/sofia_agent.hpp"
 
@@ -35,23 +35,19 @@ bool is_valid_domain(std::string_view domain) {
   });
 }
 
-// NUTAG_AUTH is "scheme:realm:user:password" split at the first colons, so a colon in the user
-// would shift the password; the password is the rest of the string and may hold anything.
-bool is_valid_auth_user(std::string_view user) {
-  return std::none_of(user.begin(), user.end(), [](char c) {
-    return c == ':' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-  });
-}
-
-// The credentials travel as a C string.
-bool contains_nul(std::string_view text) {
-  return text.find('\0') != std::string_view::npos;
+// NUTAG_AUTH takes "scheme:\"realm\":user:password" and sofia's auc_credentials() cuts the user
+// and the password at the next colon, so neither may hold one (nua has no other way in).
+bool is_usable_credential(std::string_view text) {
+  return std::none_of(text.begin(), text.end(),
+                      [](char c) { return c == ':' || c == '\0' || c == '\r' || c == '\n'; });
 }
 
 // No answer at all: nta's timer F (408) or a transport failure nta reports as a 503 of its own
 // (ICMP unreachable, connection refused, DNS failure). A 408 from the far end means the same.
 bool is_no_answer(const sofia_event& event) {
-  if (event.status == 408) return true;
+  if (event.status == 408) {
+    return true;
+  }
   return event.generated_locally && event.status >= 500 && event.status < 600;
 }
 
@@ -72,14 +68,21 @@ sip_registrar_client::~sip_registrar_client() {
 void sip_registrar_client::register_aor(registration_request request) {
   uint64_t id = request.id;
   if (by_id_.count(id) != 0) {
-    emit({id, registration_outcome::refused, 0, "duplicate registration id"});
+    // An event would be taken for the registration already using this id; the caller broke
+    // the uniqueness contract, so this is only logged.
+    agent_.log("error", "registration " + std::to_string(id) + " already exists; request ignored");
     return;
   }
-  if (!is_valid_user(request.user) || !is_valid_domain(request.domain) ||
-      !is_valid_auth_user(request.auth_user) || contains_nul(request.auth_password)) {
+  if (!is_valid_user(request.user) || !is_valid_domain(request.domain)) {
     agent_.log("warning", "registration " + std::to_string(id) +
-                              " refused locally: user, domain or auth user not usable in SIP");
-    emit({id, registration_outcome::refused, 0, "invalid user, domain or credentials"});
+                              " refused locally: user or domain not usable in a SIP URI");
+    emit({id, registration_outcome::refused, 0, "invalid user or domain"});
+    return;
+  }
+  if (!is_usable_credential(request.auth_user) || !is_usable_credential(request.auth_password)) {
+    agent_.log("warning", "registration " + std::to_string(id) +
+                              " refused locally: auth user or password holds ':' or a line break");
+    emit({id, registration_outcome::refused, 0, "credentials contain ':' or a line break"});
     return;
   }
 
@@ -87,9 +90,9 @@ void sip_registrar_client::register_aor(registration_request request) {
   reg->aor = "sip:" + request.user + "@" + request.domain;
   reg->request = std::move(request);
   // Our sofia_event_sink* is the magic: the sofia_agent routes this handle's events back here.
-  reg->handle = nua_handle(agent_.nua(), static_cast<sofia_event_sink*>(this),
-                           SIPTAG_TO_STR(reg->aor.c_str()), SIPTAG_FROM_STR(reg->aor.c_str()),
-                           TAG_END());
+  reg->handle =
+      nua_handle(agent_.nua(), static_cast<sofia_event_sink*>(this),
+                 SIPTAG_TO_STR(reg->aor.c_str()), SIPTAG_FROM_STR(reg->aor.c_str()), TAG_END());
   if (reg->handle == nullptr) {
     emit({id, registration_outcome::refused, 0, "cannot create a SIP handle"});
     return;
@@ -136,12 +139,16 @@ void sip_registrar_client::cancel(uint64_t id) {
 }
 
 void sip_registrar_client::forget_all() {
-  while (!by_id_.empty()) forget(by_id_.begin()->first);
+  while (!by_id_.empty()) {
+    forget(by_id_.begin()->first);
+  }
 }
 
 void sip_registrar_client::on_sofia_event(const sofia_event& event) {
   auto found = by_handle_.find(event.handle);
-  if (found == by_handle_.end()) return;
+  if (found == by_handle_.end()) {
+    return;
+  }
   registration& reg = *by_id_.at(found->second);
   switch (event.kind) {
     case nua_r_register:
@@ -159,9 +166,13 @@ void sip_registrar_client::on_sofia_event(const sofia_event& event) {
 
 void sip_registrar_client::on_register_response(registration& reg, const sofia_event& event) {
   // Provisional, or a request nua restarted itself (auth from cache, 423, Retry-After).
-  if (event.status < 200) return;
+  if (event.status < 200) {
+    return;
+  }
   // A refresh that was under way when we un-registered; the un-REGISTER's answer decides.
-  if (reg.state == phase::unregistering) return;
+  if (reg.state == phase::unregistering) {
+    return;
+  }
 
   if (event.status < 300) {
     reg.credentials_sent = false;
@@ -177,7 +188,9 @@ void sip_registrar_client::on_register_response(registration& reg, const sofia_e
     return;
   }
 
-  if ((event.status == 401 || event.status == 407) && answer_challenge(reg, event)) return;
+  if ((event.status == 401 || event.status == 407) && answer_challenge(reg, event)) {
+    return;
+  }
 
   registration_outcome outcome = registration_outcome::refused;
   if (reg.unregister_wanted) {
@@ -191,8 +204,12 @@ void sip_registrar_client::on_register_response(registration& reg, const sofia_e
 }
 
 void sip_registrar_client::on_unregister_response(registration& reg, const sofia_event& event) {
-  if (event.status < 200) return;
-  if ((event.status == 401 || event.status == 407) && answer_challenge(reg, event)) return;
+  if (event.status < 200) {
+    return;
+  }
+  if ((event.status == 401 || event.status == 407) && answer_challenge(reg, event)) {
+    return;
+  }
   finish(reg, registration_outcome::unregistered, event.status, event.phrase);
 }
 
@@ -204,13 +221,19 @@ bool sip_registrar_client::answer_challenge(registration& reg, const sofia_event
   }
   msg_auth_t const* challenge = event.status == 401 ? event.message->sip_www_authenticate
                                                     : event.message->sip_proxy_authenticate;
-  if (challenge == nullptr || challenge->au_scheme == nullptr) return false;
+  if (challenge == nullptr || challenge->au_scheme == nullptr) {
+    return false;
+  }
   char const* realm = msg_params_find(challenge->au_params, "realm=");
-  if (realm == nullptr) return false;
+  if (realm == nullptr) {
+    return false;
+  }
 
   // The realm is compared with the challenge's as written, quotes included.
   std::string quoted_realm = realm;
-  if (quoted_realm.empty() || quoted_realm.front() != '"') quoted_realm = "\"" + quoted_realm + "\"";
+  if (quoted_realm.empty() || quoted_realm.front() != '"') {
+    quoted_realm = "\"" + quoted_realm + "\"";
+  }
   std::string credentials = std::string(challenge->au_scheme) + ":" + quoted_realm + ":" +
                             reg.request.auth_user + ":" + reg.request.auth_password;
   nua_authenticate(event.handle, NUTAG_AUTH(credentials.c_str()), TAG_END());
@@ -227,8 +250,8 @@ void sip_registrar_client::send_unregister(registration& reg) {
   reg.unregister_wanted = false;
   // nua reuses the REGISTER (same Call-ID, our Contact) with Expires: 0 and stops refreshing.
   nua_unregister(reg.handle, TAG_END());
-  agent_.log("debug", "registration " + std::to_string(reg.request.id) + ": un-REGISTER " +
-                          reg.aor);
+  agent_.log("debug",
+             "registration " + std::to_string(reg.request.id) + ": un-REGISTER " + reg.aor);
 }
 
 void sip_registrar_client::finish(registration& reg, registration_outcome outcome, int status,
@@ -242,7 +265,9 @@ void sip_registrar_client::finish(registration& reg, registration_outcome outcom
 
 void sip_registrar_client::forget(uint64_t id) {
   auto it = by_id_.find(id);
-  if (it == by_id_.end()) return;
+  if (it == by_id_.end()) {
+    return;
+  }
   nua_handle_t* handle = it->second->handle;
   by_handle_.erase(handle);
   by_id_.erase(it);
@@ -251,7 +276,9 @@ void sip_registrar_client::forget(uint64_t id) {
 }
 
 void sip_registrar_client::emit(const registration_event& event) {
-  if (!on_event_) return;
+  if (!on_event_) {
+    return;
+  }
   try {
     on_event_(event);
   } catch (const std::exception& e) {
@@ -266,10 +293,9 @@ void sip_registrar_client::log_outcome(const registration_event& event,
   bool bad = event.outcome == registration_outcome::refused ||
              event.outcome == registration_outcome::timed_out ||
              event.outcome == registration_outcome::lost;
-  agent_.log(bad ? "warning" : "info",
-             "registration " + std::to_string(event.id) + " " + aor + " " +
-                 std::string(to_string(event.outcome)) + " (" + std::to_string(event.status) +
-                 " " + event.phrase + ")");
+  agent_.log(bad ? "warning" : "info", "registration " + std::to_string(event.id) + " " + aor +
+                                           " " + std::string(to_string(event.outcome)) + " (" +
+                                           std::to_string(event.status) + " " + event.phrase + ")");
 }
 
 }  // namespace wrtc::sip

@@ -23,6 +23,8 @@ class sofia_agent;
 ///   refused or timed_out;
 ///   unregistered (unregister() before any 2xx);
 ///   nothing at all after cancel() or when the stack stops.
+/// A refresh refused with 3xx-6xx makes nua send an un-REGISTER of its own right away (sofia
+/// ends the usage "gracefully"); the registration is reported lost all the same.
 class sip_registrar_client final : public sofia_event_sink {
  public:
   using listener = std::function<void(const registration_event&)>;
@@ -40,8 +42,11 @@ class sip_registrar_client final : public sofia_event_sink {
 
   // -- commands ---------------------------------------------------------------
 
-  /// Sends REGISTER for sip:<user>@<domain>. A request with an id already in use, or with a user,
-  /// domain or auth user that cannot be written into SIP, is refused at once (status 0).
+  /// Sends REGISTER for sip:<user>@<domain>. A request with a user or domain that cannot be
+  /// written into a SIP URI, or credentials holding ':' (sofia cannot carry those), is refused
+  /// at once (status 0). A request reusing the id of a
+  /// registration still tracked is ignored (and logged): any event would be mistaken for one
+  /// about the registration that owns the id.
   void register_aor(registration_request request);
 
   /// Sends REGISTER with Expires: 0 for the binding of `id`, then reports `unregistered` with the
@@ -51,8 +56,9 @@ class sip_registrar_client final : public sofia_event_sink {
   /// a second call while the first is under way adds nothing.
   void unregister(uint64_t id);
 
-  /// Destroys the handle of `id` without an event and without un-REGISTER: a binding the
-  /// registrar already accepted stays until it expires.
+  /// Destroys the handle of `id` without an event. nua_handle_destroy() abandons a pending
+  /// REGISTER (nta still retransmits it until timer F, answer ignored) and, for an accepted
+  /// binding, makes nua send one un-REGISTER whose answer is ignored.
   void cancel(uint64_t id);
 
   /// cancel() for every registration; used when the stack stops.
@@ -61,7 +67,7 @@ class sip_registrar_client final : public sofia_event_sink {
   /// Number of registrations being tracked.
   std::size_t size() const { return by_id_.size(); }
 
-  // -- sofia_event_sink ---------------------------------------------------------
+  // -- sofia_event_sink -------------------------------------------------------
 
   void on_sofia_event(const sofia_event& event) override;
 

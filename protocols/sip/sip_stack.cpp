@@ -2,11 +2,10 @@
 #include "protocols/sip/sip_stack.hpp"
 
 #include <pthread.h>
+#include <sofia-sip/su.h>
 
 #include <exception>
 #include <utility>
-
-#include <sofia-sip/su.h>
 
 #include "protocols/sip/sip_command_queue.hpp"
 #include "protocols/sip/sip_registrar_client.hpp"
@@ -24,9 +23,8 @@ std::unique_ptr<sip_stack> sip_stack::start(const sip_stack_config& cfg,
   std::promise<std::string> started;
   std::future<std::string> outcome = started.get_future();
   // The promise moves into the thread so that it outlives set_value() whatever start() does.
-  stack->thread_ = std::thread([raw = stack.get(), promise = std::move(started)]() mutable {
-    raw->run(promise);
-  });
+  stack->thread_ = std::thread(
+      [raw = stack.get(), promise = std::move(started)]() mutable { raw->run(promise); });
   error = outcome.get();
   if (!error.empty()) {
     // The thread has released everything sofia and is about to return.
@@ -42,7 +40,9 @@ sip_stack::sip_stack(const sip_stack_config& cfg, registration_listener listener
 }
 
 sip_stack::~sip_stack() {
-  if (!thread_.joinable()) return;
+  if (!thread_.joinable()) {
+    return;
+  }
   // When the queue is already closed the thread is on its way out by itself.
   commands_->post([this] { stop_on_sip_thread(); });
   thread_.join();
@@ -50,19 +50,25 @@ sip_stack::~sip_stack() {
 
 void sip_stack::register_aor(registration_request r) {
   post([this, r = std::move(r)]() mutable {
-    if (registrar_) registrar_->register_aor(std::move(r));
+    if (registrar_) {
+      registrar_->register_aor(std::move(r));
+    }
   });
 }
 
 void sip_stack::unregister(uint64_t id) {
   post([this, id] {
-    if (registrar_) registrar_->unregister(id);
+    if (registrar_) {
+      registrar_->unregister(id);
+    }
   });
 }
 
 void sip_stack::cancel(uint64_t id) {
   post([this, id] {
-    if (registrar_) registrar_->cancel(id);
+    if (registrar_) {
+      registrar_->cancel(id);
+    }
   });
 }
 
@@ -87,9 +93,11 @@ void sip_stack::run(std::promise<std::string>& started) {
   try {
     agent_ = std::make_unique<sofia_agent>(cfg_);
     if (agent_->open(error)) {
-      registrar_ = std::make_unique<sip_registrar_client>(*agent_, cfg_.register_expires,
-                                                          listener_);
-      if (!commands_->attach(agent_->root())) error = "cannot watch the SIP command eventfd";
+      registrar_ =
+          std::make_unique<sip_registrar_client>(*agent_, cfg_.register_expires, listener_);
+      if (!commands_->attach(agent_->root())) {
+        error = "cannot watch the SIP command eventfd";
+      }
     } else if (error.empty()) {
       error = "cannot start the SIP stack";
     }
@@ -109,12 +117,16 @@ void sip_stack::run(std::promise<std::string>& started) {
   registrar_.reset();
   agent_.reset();
   su_deinit();
-  if (!error.empty()) started.set_value(error);
+  if (!error.empty()) {
+    started.set_value(error);
+  }
 }
 
 void sip_stack::stop_on_sip_thread() {
   // Handles go first so that nua_shutdown() finds nothing to un-register and ends at once.
-  if (registrar_) registrar_->forget_all();
+  if (registrar_) {
+    registrar_->forget_all();
+  }
   registrar_.reset();
   agent_->shutdown();
 }

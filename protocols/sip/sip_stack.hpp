@@ -36,8 +36,10 @@ class sip_stack {
   static std::unique_ptr<sip_stack> start(const sip_stack_config& cfg,
                                           registration_listener listener, std::string& error);
 
-  /// Forgets every registration without events or un-REGISTER (call unregister() first to remove
-  /// bindings), shuts nua down and joins the thread. Must not run on the SIP thread.
+  /// Drops every registration without events, shuts nua down and joins the thread; returns at
+  /// once (nua has nothing left to wait for). For bindings the registrar accepted, nua sends one
+  /// un-REGISTER on its own whose answer is not awaited; call unregister() first and wait for the
+  /// events to remove bindings for sure. Must not run on the SIP thread.
   ~sip_stack();
 
   sip_stack(const sip_stack&) = delete;
@@ -61,7 +63,9 @@ class sip_stack {
   void unregister(uint64_t id);
 
   /// Forgets a pending or active registration without any event (the caller gave up waiting).
-  /// No un-REGISTER is sent: a binding the registrar accepted runs out at its expiry.
+  /// A pending REGISTER is abandoned: nta keeps retransmitting it until timer F and ignores the
+  /// answer, so a late 2xx leaves a binding until it expires. For an accepted binding nua sends
+  /// one un-REGISTER on its own, answer ignored.
   void cancel(uint64_t id);
 
  private:

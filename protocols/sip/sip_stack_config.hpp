@@ -20,9 +20,9 @@ struct sip_stack_config {
   std::string bind_address;
   /// Listening port for both transports; 0 picks a free one (sip_stack::port() tells which).
   uint16_t port = 5070;
-  /// Outbound proxy (gateway.voice-sip-proxy): "host:port" or "host:port;transport=tcp", an optional
-  /// "sip:" prefix is accepted. Every outgoing request is sent there. Empty: requests are routed
-  /// by their Request-URI (RFC 3263), which only tests should rely on.
+  /// Outbound proxy (gateway.voice-sip-proxy): "host:port" or "host:port;transport=tcp", an
+  /// optional "sip:" prefix is accepted. Every outgoing request is sent there. Empty: requests are
+  /// routed by their Request-URI (RFC 3263), which only tests should rely on.
   std::string proxy;
   /// User-Agent header value, e.g. "wrtc/0.1.0".
   std::string user_agent;

@@ -1,12 +1,7 @@
 // The SIP thread's sofia objects (su_root, nua) and the routing of nua events to their owners.
 #include "protocols/sip/sofia_agent.hpp"
 
-#include <cerrno>
-#include <chrono>
-#include <cstdlib>
-#include <cstring>
-#include <exception>
-
+#include <netdb.h>
 #include <sofia-sip/nta.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/nua_tag.h>
@@ -14,6 +9,14 @@
 #include <sofia-sip/sip_tag.h>
 #include <sofia-sip/su_tag.h>
 #include <sofia-sip/tport_tag.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
 
 #include "protocols/sip/sofia_logging.hpp"
 
@@ -39,6 +42,33 @@ bool is_wildcard(std::string_view address) {
   return address.empty() || address == "0.0.0.0" || address == "::" || address == "*";
 }
 
+// Tries to bind what sofia could not, UDP then TCP, and returns ": <reason>" for the first
+// failure (port in use, address not local), or "" when both bind or the host is not numeric.
+std::string why_bind_fails(const std::string& host, uint16_t port) {
+  addrinfo hints{};
+  hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+  hints.ai_family = AF_UNSPEC;
+  std::string service = std::to_string(port);
+  for (int type : {SOCK_DGRAM, SOCK_STREAM}) {
+    hints.ai_socktype = type;
+    addrinfo* found = nullptr;
+    if (::getaddrinfo(host.c_str(), service.c_str(), &hints, &found) != 0 || found == nullptr) {
+      return {};
+    }
+    int fd = ::socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, 0);
+    bool bound = fd >= 0 && ::bind(fd, found->ai_addr, found->ai_addrlen) == 0;
+    int err = bound ? 0 : errno;
+    if (fd >= 0) {
+      ::close(fd);
+    }
+    ::freeaddrinfo(found);
+    if (err != 0) {
+      return std::string(": ") + (type == SOCK_DGRAM ? "udp " : "tcp ") + std::strerror(err);
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 sofia_agent::sofia_agent(const sip_stack_config& cfg) : cfg_(cfg) {
@@ -53,7 +83,9 @@ bool sofia_agent::open(std::string& error) {
   configure_sofia_logging();
 
   if (!cfg_.proxy.empty()) {
-    if (!parse_proxy_address(cfg_.proxy, proxy_, error)) return false;
+    if (!parse_proxy_address(cfg_.proxy, proxy_, error)) {
+      return false;
+    }
     has_proxy_ = true;
   }
 
@@ -63,14 +95,16 @@ bool sofia_agent::open(std::string& error) {
     return false;
   }
 
-  std::string bind_host = is_wildcard(cfg_.bind_address) ? "0.0.0.0" : cfg_.bind_address;
+  // "::" stays as given (every IPv6 address); the other wildcards mean every IPv4 address.
+  std::string bind_host =
+      is_wildcard(cfg_.bind_address) && cfg_.bind_address != "::" ? "0.0.0.0" : cfg_.bind_address;
   // sofia spells "any free port" as "*"; it then binds TCP on the port UDP got.
   std::string bind_port = cfg_.port == 0 ? "*" : std::to_string(cfg_.port);
   std::string bind_url = "sip:" + uri_host(bind_host) + ":" + bind_port;
   std::string proxy_uri = has_proxy_ ? proxy_.uri() : std::string{};
   std::string user_agent = cfg_.user_agent.empty() ? "wrtc" : cfg_.user_agent;
 
-  errno = 0;
+  // clang-format off
   nua_ = nua_create(root_, &sofia_agent::on_nua_event, this,
                     NUTAG_URL(bind_url.c_str()),
                     TAG_IF(has_proxy_, NUTAG_PROXY(proxy_uri.c_str())),
@@ -92,10 +126,10 @@ bool sofia_agent::open(std::string& error) {
                     // and writes to stderr past su_log for any datagram starting with 0x00/0x01.
                     TPTAG_STUN_SERVER(0),
                     TAG_END());
+  // clang-format on
   if (nua_ == nullptr) {
-    int err = errno;
-    error = "cannot start SIP on " + bind_url;
-    if (err != 0) error += std::string(": ") + std::strerror(err);
+    // sofia does not say why; the usual reasons are worth naming.
+    error = "cannot start SIP on " + bind_url + why_bind_fails(bind_host, cfg_.port);
     return false;
   }
 
@@ -104,7 +138,9 @@ bool sofia_agent::open(std::string& error) {
   nua_get_params(nua_, TAG_ANY(), TAG_END());
   auto deadline = std::chrono::steady_clock::now() + contact_wait;
   while (!contact_known_ && std::chrono::steady_clock::now() < deadline) {
-    if (su_root_step(root_, 100) < 0) break;
+    if (su_root_step(root_, 100) < 0) {
+      break;
+    }
   }
   if (!contact_known_ || port_ == 0) {
     error = "nua did not report its bound address";
@@ -122,11 +158,15 @@ bool sofia_agent::open(std::string& error) {
 }
 
 void sofia_agent::run() {
-  if (root_ != nullptr && !shutdown_done_) su_root_run(root_);
+  if (root_ != nullptr && !shutdown_done_) {
+    su_root_run(root_);
+  }
 }
 
 void sofia_agent::shutdown() {
-  if (nua_ == nullptr || shutdown_started_) return;
+  if (nua_ == nullptr || shutdown_started_) {
+    return;
+  }
   shutdown_started_ = true;
   nua_shutdown(nua_);
 }
@@ -137,7 +177,9 @@ void sofia_agent::close() {
     shutdown();
     auto deadline = std::chrono::steady_clock::now() + shutdown_wait;
     while (!shutdown_done_ && std::chrono::steady_clock::now() < deadline) {
-      if (su_root_step(root_, 500) < 0) break;
+      if (su_root_step(root_, 500) < 0) {
+        break;
+      }
     }
     if (shutdown_done_) {
       nua_destroy(nua_);
@@ -156,18 +198,22 @@ std::string sofia_agent::contact_for(std::string_view user) const {
   std::string contact = "<sip:";
   contact += user;
   contact += "@" + uri_host(contact_host_) + ":" + std::to_string(port_);
-  if (has_proxy_ && proxy_.tcp) contact += ";transport=tcp";
+  if (has_proxy_ && proxy_.tcp) {
+    contact += ";transport=tcp";
+  }
   contact += ">";
   return contact;
 }
 
 void sofia_agent::log(std::string_view level, std::string_view message) const {
-  if (cfg_.log) cfg_.log(level, message);
+  if (cfg_.log) {
+    cfg_.log(level, message);
+  }
 }
 
 void sofia_agent::on_nua_event(nua_event_t event, int status, char const* phrase, nua_t* nua,
-                                  nua_magic_t* magic, nua_handle_t* nh, nua_hmagic_t* hmagic,
-                                  sip_t const* sip, tagi_t tags[]) {
+                               nua_magic_t* magic, nua_handle_t* nh, nua_hmagic_t* hmagic,
+                               sip_t const* sip, tagi_t tags[]) {
   auto* self = static_cast<sofia_agent*>(magic);
   // During a response event nua's "current request" is the response message itself.
   msg_t* current = nua_current_request(nua);
@@ -200,7 +246,12 @@ void sofia_agent::on_stack_event(const sofia_event& event) {
       sip_contact_t const* contact = nullptr;
       tl_gets(event.tags, NTATAG_CONTACT_REF(contact), TAG_END());
       if (contact != nullptr && contact->m_url->url_host != nullptr) {
-        contact_host_ = contact->m_url->url_host;
+        // IPv6 hosts come as URI references; contact_for() adds the brackets back.
+        std::string_view host = contact->m_url->url_host;
+        if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+          host = host.substr(1, host.size() - 2);
+        }
+        contact_host_ = std::string(host);
         char const* port = contact->m_url->url_port;
         port_ = static_cast<uint16_t>(port != nullptr && *port != '\0' ? std::atoi(port) : 5060);
         contact_known_ = true;
@@ -215,7 +266,8 @@ void sofia_agent::on_stack_event(const sofia_event& event) {
       }
       break;
     case nua_i_error:
-      log("warning", std::string("nua error: ") + std::to_string(event.status) + " " + event.phrase);
+      log("warning",
+          std::string("nua error: ") + std::to_string(event.status) + " " + event.phrase);
       break;
     default:
       // Requests nua refused on its own (no handle) and informational events land here.

@@ -1,16 +1,16 @@
 // The SIP thread's sofia objects (su_root, nua) and the routing of nua events to their owners.
 #pragma once
 
+#include <sofia-sip/nua.h>
+#include <sofia-sip/su_wait.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-#include <sofia-sip/nua.h>
-#include <sofia-sip/su_wait.h>
-
-#include "protocols/sip/sofia_event_sink.hpp"
 #include "protocols/sip/sip_proxy_address.hpp"
 #include "protocols/sip/sip_stack_config.hpp"
+#include "protocols/sip/sofia_event_sink.hpp"
 
 namespace wrtc::sip {
 

@@ -1,11 +1,11 @@
 // Process-wide switch for sofia-sip's own debug output.
 #include "protocols/sip/sofia_logging.hpp"
 
+#include <sofia-sip/su_log.h>
+
 #include <cstdarg>
 #include <cstdlib>
 #include <mutex>
-
-#include <sofia-sip/su_log.h>
 
 namespace wrtc::sip {
 namespace {
@@ -26,8 +26,12 @@ void configure_sofia_logging() {
     char const* wanted = std::getenv("WRTC_SOFIA_DEBUG");
     if (wanted != nullptr && *wanted != '\0') {
       int level = std::atoi(wanted);
-      if (level < 0) level = 0;
-      if (level > 9) level = 9;
+      if (level < 0) {
+        level = 0;
+      }
+      if (level > 9) {
+        level = 9;
+      }
       su_log_set_level(su_log_default, static_cast<unsigned>(level));
       return;
     }

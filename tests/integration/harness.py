@@ -8,7 +8,6 @@ the test's work folder (logs, SIPp message files) is kept.
 Python 3 standard library only.
 """
 
-import errno
 import http.client as httpclient
 import json
 import os
@@ -284,7 +283,7 @@ def metric(samples, name, **labels):
 class Process:
     """A child process in its own process group, output captured to files in `workdir`."""
 
-    def __init__(self, name, argv, workdir, env=None, stdout=None):
+    def __init__(self, name, argv, workdir, env=None):
         self.name = name
         self.argv = [str(a) for a in argv]
         self.stdout_path = Path(workdir) / (name + ".stdout")
@@ -336,6 +335,18 @@ class Process:
         return "\n".join(parts)
 
 
+def wait_ready(process, predicate, timeout, what):
+    """wait_until for a peer that was just started: if it never gets ready it is stopped (it is
+    not tracked by any cleanup yet) and the failure shows its output."""
+    try:
+        return wait_until(predicate, timeout, what)
+    except BaseException as e:
+        process.stop()
+        if isinstance(e, WaitTimeout):
+            raise WaitTimeout("%s\n%s" % (e, process.tail())) from None
+        raise
+
+
 class Standin:
     """The GAuth/GWS stand-in, with a client for its control API."""
 
@@ -347,7 +358,7 @@ class Standin:
                 "--client-id", client_id, "--client-secret", client_secret, "--domain", domain]
         argv.extend(extra_args)
         self.process = Process("standin", argv, workdir)
-        ports = wait_until(self._ports, 15, "the stand-in to print its ports")
+        ports = wait_ready(self.process, self._ports, 15, "the stand-in to print its ports")
         self.auth_port, self.env_port, self.control_port = ports["auth"], ports["env"], ports["control"]
         self.auth_url = "http://%s:%d" % (LOOPBACK, self.auth_port)
         self.env_url = "http://%s:%d" % (LOOPBACK, self.env_port)
@@ -509,7 +520,8 @@ class SippRegistrar:
         for key, value in (keys or {}).items():
             argv += ["-key", key, value]
         self.process = Process(name, argv, workdir)
-        wait_until(self._listening, 10, "SIPp to listen on %s %d" % (transport, self.port))
+        wait_ready(self.process, self._listening, 10,
+                   "SIPp to listen on %s %d" % (transport, self.port))
 
     def _listening(self):
         if not self.process.alive():
@@ -615,7 +627,11 @@ class Kamailio:
         for define in defines:
             argv += ["-A", define]
         self.process = Process("kamailio", argv, workdir)
-        wait_until(self._ready, 20, "Kamailio to answer on its ctl socket")
+        try:
+            wait_ready(self.process, self._ready, 20, "Kamailio to answer on its ctl socket")
+        except BaseException:
+            shutil.rmtree(self.rundir, ignore_errors=True)
+            raise
 
     def _ready(self):
         if not self.process.alive():
@@ -725,8 +741,8 @@ class Gateway:
                 self.options[key] = value
         self.argv = [binary] + ["--%s=%s" % (k, v) for k, v in self.options.items()]
         self.env = dict(os.environ)
-        for name in ("WRTC_GWS_CLIENT", "WRTC_GWS_SECRET", "WRTC_SIP_PASSWORD"):
-            self.env.pop(name, None)
+        for variable in ("WRTC_GWS_CLIENT", "WRTC_GWS_SECRET", "WRTC_SIP_PASSWORD"):
+            self.env.pop(variable, None)
         if gws_client is not None:
             self.env["WRTC_GWS_CLIENT"] = gws_client
         if gws_secret is not False:
@@ -735,7 +751,7 @@ class Gateway:
         self.url = "http://%s:%d" % (LOOPBACK, self.http_port)
         self.metrics_url = "http://%s:%d/metrics" % (LOOPBACK, self.metrics_port)
         self.process = Process(name, self.argv, workdir, env=self.env)
-        wait_until(self._up, ready_timeout, "the gateway to answer GET /ping with 200")
+        wait_ready(self.process, self._up, ready_timeout, "the gateway to answer GET /ping with 200")
 
     def _up(self):
         if not self.process.alive():

@@ -138,6 +138,18 @@ class DependencyFailures(harness.IntegrationTest):
             self.wait_sign_in(gateway, token, "500%d" % number)
         self.assertMetric(gateway, "wrtc_current_signins", 2)
 
+    def test_one_agent_record_without_contact_center_does_not_take_gauth_down(self):
+        gateway = self.gateway()
+        self.standin.tokens(agents={"tok-no-cc": {"user_name": "nocc", "contact_center_id": None}})
+        status, _, body = gateway.sign_in("tok-no-cc", "5001")
+        self.assertNotEqual(status, 200, body)
+        self.assertEqual(self.registrar.registers(), [])
+        # GAuth answered, correctly, for a record that is unusable: it is not down for everyone.
+        token = harness.new_agent_token()
+        self.assertSignedIn(gateway.sign_in(token, "5002"), "5002",
+                            "the next agent, right after an unusable userinfo record")
+        self.assertMetric(gateway, "wrtc_system_error", 1, type="auth")
+
     # -- credentials -------------------------------------------------------------------
 
     def test_expired_and_revoked_service_tokens_are_renewed(self):

@@ -99,6 +99,35 @@ class ClientErrors(harness.IntegrationTest):
         status, _, answer = self.post_sign_in(body)
         self.assertEqual(status, 200, answer)
 
+    def test_dn_characters_that_sip_needs_escaped_are_escaped_or_refused(self):
+        # '#' is not allowed unescaped in the user part of a SIP URI (RFC 3261 25.1).
+        for dn in ("#12", "12#"):
+            answer = self.post_sign_in({"dn": dn}, token=harness.new_agent_token())
+            escaped = "sip:%s@%s" % (dn.replace("#", "%23"), DOMAIN)
+            if answer[0] == 200:
+                self.assertTrue(self.registrar.registers(escaped),
+                                "DN %r signed in but no REGISTER for %s: %r"
+                                % (dn, escaped, [m.aor() for m in self.registrar.registers()]))
+            else:
+                self.assertError(answer, 400, "bad_request", "DN %r the gateway cannot register" % dn)
+        # Whatever the gateway does, it must not blame the registrar for its own refusal.
+        self.assertIn(self.gateway.metric("wrtc_failed_registrations_by_domain", domain=DOMAIN),
+                      (None, 0))
+
+    def test_503_capacity_exceeded_past_max_clients(self):
+        gateway = self.start_gateway(self.standin, self.registrar.proxy,
+                                     options={"gateway.max-clients": 2}, name="gateway2")
+        self.assertMetric(gateway, "wrtc_max_clients_per_instance", 2)
+        tokens = [harness.new_agent_token() for _ in range(3)]
+        first = self.assertSignedIn(gateway.sign_in(tokens[0], "7001"), "7001")
+        self.assertSignedIn(gateway.sign_in(tokens[1], "7002"), "7002")
+        self.assertError(gateway.sign_in(tokens[2], "7003"), 503, "capacity_exceeded", "third agent")
+        self.assertEqual(self.registrar.registers("sip:7003@%s" % DOMAIN), [])
+        self.assertMetric(gateway, "wrtc_current_signins", 2)
+        self.assertEqual(gateway.sign_out(first, token=tokens[0])[0], 204)
+        self.wait_metric(gateway, "wrtc_current_signins", 1)
+        self.assertSignedIn(gateway.sign_in(tokens[2], "7003"), "7003")
+
     def test_unknown_contact_center_is_refused_without_registering(self):
         self.standin.tokens(agents={"tok-lost": {"user_name": "lost", "contact_center_id": "cc-none"}})
         status, _, body = self.post_sign_in({"dn": "5001"}, token="tok-lost")

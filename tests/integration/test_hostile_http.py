@@ -162,6 +162,28 @@ class HostileHttp(harness.IntegrationTest):
         self.assertEqual(re.findall(rb"HTTP/1\.1 (\d{3})", data), [b"200", b"404", b"200"], data)
         self.assertUndisturbed()
 
+    def test_a_stalled_request_is_closed_by_the_gateway(self):
+        stalled = []
+        for payload in (b"POST /v1/sign-in HTTP/1.1\r\nHost: x\r\nContent-Le",
+                        b"POST /v1/sign-in HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{\"dn\":"):
+            s = socket.create_connection((LOOPBACK, self.gateway.http_port), timeout=5)
+            self.addCleanup(s.close)
+            s.sendall(payload)
+            s.settimeout(0.2)
+            stalled.append(s)
+
+        def closed(s):
+            try:
+                return s.recv(65536) == b""
+            except socket.timeout:
+                return False
+            except OSError:
+                return True
+        harness.wait_until(lambda: all(closed(s) for s in stalled), 75,
+                           "the gateway to close connections whose request stalled (slowloris)",
+                           interval=0.5)
+        self.assertUndisturbed()
+
     def test_many_connections_opened_and_dropped(self):
         sockets = []
         started = time.monotonic()

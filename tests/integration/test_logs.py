@@ -13,16 +13,29 @@ import harness  # noqa: E402
 from harness import CONTACT_CENTER, scenario, wait_until  # noqa: E402
 
 
+class DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicates(pairs):
+    keys = [k for k, _ in pairs]
+    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    if duplicates:
+        raise DuplicateKey("key(s) %s appear twice" % duplicates)
+    return dict(pairs)
+
+
 def json_lines(text):
-    """Parses every non-empty line; returns (objects, lines that are not JSON objects)."""
+    """Parses every non-empty line; returns (objects, lines that are not JSON objects). A line
+    with a key twice counts as bad: a log shipper keeps only one of the values."""
     objects, bad = [], []
     for line in text.splitlines():
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except ValueError:
-            bad.append(line)
+            obj = json.loads(line, object_pairs_hook=_no_duplicates)
+        except ValueError as e:
+            bad.append("%s  <- %s" % (line, e))
             continue
         (objects if isinstance(obj, dict) else bad).append(obj if isinstance(obj, dict) else line)
     return objects, bad
@@ -49,6 +62,12 @@ class Logs(harness.IntegrationTest):
         self.assertEqual(gateway.sign_in(self.agent_token, "5001")[0], 409)
         self.assertEqual(gateway.sign_out(session, token=self.agent_token)[0], 204)
         self.wait_register(self.registrar, "sip:5001@tenant.test", unregister=True)
+        # A dependency failure and its recovery log lines of their own.
+        self.standin.mode("auth", "error500")
+        self.assertEqual(gateway.sign_in(harness.new_agent_token(), "5002")[0], 503)
+        self.standin.mode("auth", "up")
+        wait_until(lambda: gateway.sign_in(harness.new_agent_token(), "5003")[0] == 200, 40,
+                   "sign-in to work again after GAuth recovered", interval=0.5)
         return session
 
     def forbidden_strings(self):
@@ -73,7 +92,7 @@ class Logs(harness.IntegrationTest):
 
         text = log_path.read_bytes().decode("utf-8", "replace")
         objects, bad = json_lines(text)
-        self.assertEqual(bad, [], "lines of the log file that are not JSON objects")
+        self.assertFalse(bad, "lines of the log file that are not JSON objects:\n" + "\n".join(bad))
         self.assertGreater(len(objects), 3)
         for obj in objects:
             for field in ("@timestamp", "level", "message"):
@@ -91,7 +110,7 @@ class Logs(harness.IntegrationTest):
         gateway.stop()
         out = gateway.process.output()
         objects, bad = json_lines(out)
-        self.assertEqual(bad, [], "stdout lines that are not JSON objects")
+        self.assertFalse(bad, "stdout lines that are not JSON objects:\n" + "\n".join(bad))
         self.assertTrue(objects, "no log line on stdout")
         for obj in objects:
             for field in ("@timestamp", "level", "message"):

@@ -43,6 +43,27 @@ class RegistrarFailures(harness.IntegrationTest):
         self.assertMetric(gateway, "wrtc_current_signins", 0)
         self.assertTrue(gateway.alive())
 
+    def test_registration_refused_at_refresh_ends_the_session(self):
+        shared = harness.SIPP_DIR / "registrar_refresh_403.xml"
+        if not shared.exists():
+            self.skipTest("tests/integration/sipp/registrar_refresh_403.xml is not there")
+        standin = self.start_standin()
+        registrar = self.start_sipp(shared)
+        gateway = self.start_gateway(standin, registrar.proxy,
+                                     options={"session.poll-grace-period": "60s"})
+        token = harness.new_agent_token()
+        session = self.assertSignedIn(gateway.sign_in(token, "5001"), "5001")
+        poller = self.start_poller(gateway, session, token=token)
+        wait_until(lambda: "session.ended" in [e["type"] for e in poller.events], 20,
+                   lambda: "session.ended after the refresh was refused (events %r, failures %r)"
+                   % (poller.events, poller.failures))
+        ended = [e for e in poller.events if e["type"] == "session.ended"][0]
+        self.assertIn("reason", ended)
+        self.assertTrue(registrar.responses(403), "the refresh was never refused")
+        self.wait_metric(gateway, "wrtc_current_signins", 0)
+        # The DN is free again.
+        self.assertSignedIn(gateway.sign_in(harness.new_agent_token(), "5001"), "5001")
+
     def test_registrar_that_comes_back_is_used_without_a_restart(self):
         standin = self.start_standin()
         port = harness.free_port(udp=True)

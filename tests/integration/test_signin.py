@@ -2,7 +2,6 @@
 """Agent sign-in against SIPp as the registrar: REGISTER over UDP and TCP, digest, sign-out."""
 
 import sys
-import unittest
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -101,6 +100,33 @@ class SignInAgainstSipp(harness.IntegrationTest):
         self.assertEqual(gateway.sign_out(session, token=token)[0], 204)
         self.wait_register(registrar, AOR, unregister=True)
         self.wait_metric(gateway, "wrtc_current_signins", 0)
+
+    def test_digest_with_qop_auth_from_the_shared_registrar(self):
+        shared = harness.SIPP_DIR / "registrar_digest.xml"
+        if not shared.exists():
+            self.skipTest("tests/integration/sipp/registrar_digest.xml is not there")
+        standin = self.start_standin()
+        registrar = self.start_sipp(shared)  # user 5001, password "pw", qop="auth"
+        gateway = self.start_gateway(standin, registrar.proxy, env={"WRTC_SIP_PASSWORD": "pw"})
+        token = harness.new_agent_token()
+        session = self.assertSignedIn(gateway.sign_in(token, "5001"), "5001")
+        authorized = [m for m in registrar.registers(AOR) if m.header("authorization")]
+        self.assertTrue(authorized, registrar.registers(AOR))
+        self.assertRegex(authorized[0].header("authorization"), r'(?i)qop="?auth"?')
+        self.assertEqual(gateway.sign_out(session, token=token)[0], 204)
+        self.wait_register(registrar, AOR, unregister=True)
+        self.wait_metric(gateway, "wrtc_current_signins", 0)
+
+    def test_sip_password_from_a_secret_file(self):
+        standin = self.start_standin()
+        registrar = self.start_sipp(scenario("", "registrar_digest_challenge.xml"),
+                                    keys={"user": "5001", "password": SIP_PASSWORD})
+        password_file = self.workdir / "sip-password"
+        password_file.write_text(SIP_PASSWORD + "\n")
+        gateway = self.start_gateway(standin, registrar.proxy, env={"WRTC_SIP_PASSWORD": "wrong"},
+                                     options={"secrets.sip-password-file": password_file})
+        self.assertSignedIn(gateway.sign_in(harness.new_agent_token(), "5001"), "5001")
+        self.assertTrue(registrar.responses(200), "the password from the file was not used")
 
     def test_wrong_sip_password_fails_the_sign_in_with_502(self):
         standin = self.start_standin()

@@ -1,7 +1,7 @@
 // Tests of the HTTP signalling server against a plain POSIX socket client.
 #define CAF_SUITE protocols.http_server
 
-#include "caf/test/unit_test.hpp"
+#include "protocols/http/http_server.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -21,7 +21,7 @@
 #include <thread>
 #include <vector>
 
-#include "protocols/http/http_server.hpp"
+#include "caf/test/unit_test.hpp"
 
 using namespace wrtc::http;
 using namespace std::chrono_literals;
@@ -232,13 +232,15 @@ CAF_TEST(binding port zero picks a free port and a taken port is an error) {
   server_config again = cfg;
   again.port = port();
   std::string error;
-  auto second = http_server::start(again, [](request&&, responder) {}, error);
+  auto second = http_server::start(
+      again, [](request&&, responder) {}, error);
   CAF_CHECK(second == nullptr);
   CAF_CHECK(!error.empty());
   server_config bad = cfg;
   bad.address = "not-an-address";
   error.clear();
-  CAF_CHECK(http_server::start(bad, [](request&&, responder) {}, error) == nullptr);
+  CAF_CHECK(http_server::start(
+                bad, [](request&&, responder) {}, error) == nullptr);
   CAF_CHECK(!error.empty());
 }
 
@@ -246,8 +248,9 @@ CAF_TEST(a get is answered from another thread) {
   start(holding_handler());
   client c{port()};
   CAF_REQUIRE(c.connected());
-  c.send("GET /v1/sessions/a%20b/events?since=4&name=J%C3%B6rg+M HTTP/1.1\r\n"
-         "Host: x\r\nX-Agent-Id: 5001\r\n\r\n");
+  c.send(
+      "GET /v1/sessions/a%20b/events?since=4&name=J%C3%B6rg+M HTTP/1.1\r\n"
+      "Host: x\r\nX-Agent-Id: 5001\r\n\r\n");
   auto h = next_held();
   CAF_REQUIRE(h.has_value());
   CAF_CHECK_EQUAL(h->req.method, "GET");
@@ -290,6 +293,19 @@ CAF_TEST(two requests share one keep alive connection) {
   CAF_CHECK(c.closed_by_server());
 }
 
+CAF_TEST(pipelined requests are answered in order) {
+  start([](request&& req, responder res) { res.respond(text(200, req.path)); });
+  client c{port()};
+  c.send(
+      "GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /3 HTTP/1.1\r\nHost: x\r\n\r\n");
+  for (const char* path : {"/1", "/2", "/3"}) {
+    auto r = c.read_response();
+    CAF_REQUIRE(r.has_value());
+    CAF_CHECK_EQUAL(r->body, path);
+  }
+}
+
 CAF_TEST(an oversized body is refused with 413) {
   start([](request&&, responder res) { res.respond(text(200, "unexpected")); });
   client by_length{port()};
@@ -299,7 +315,8 @@ CAF_TEST(an oversized body is refused with 413) {
   CAF_REQUIRE(r.has_value());
   CAF_CHECK_EQUAL(r->status, 413);
   CAF_CHECK(r->has_header_line("Content-Type: application/json"));
-  CAF_CHECK_EQUAL(r->body, R"({"error":{"code":"body_too_large","message":"request body too large"}})");
+  CAF_CHECK_EQUAL(r->body,
+                  R"({"error":{"code":"body_too_large","message":"request body too large"}})");
   CAF_CHECK(by_length.closed_by_server());
   CAF_CHECK(rejected(rejection::body_too_large));
 
@@ -315,7 +332,9 @@ CAF_TEST(garbage is refused with 400) {
   start([](request&&, responder res) { res.respond(text(200, "unexpected")); });
   client c{port()};
   // A TLS ClientHello sent to the plain-text port, then line noise.
-  static constexpr char hello[] = "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" "garbage\r\n\r\n";
+  static constexpr char hello[] =
+      "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"
+      "garbage\r\n\r\n";
   c.send(std::string(hello, sizeof(hello) - 1));
   auto r = c.read_response();
   CAF_REQUIRE(r.has_value());
@@ -331,7 +350,8 @@ CAF_TEST(garbage is refused with 400) {
   CAF_CHECK_EQUAL(r2->status, 400);
 
   client smuggler{port()};
-  smuggler.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n");
+  smuggler.send(
+      "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n");
   auto r3 = smuggler.read_response();
   CAF_REQUIRE(r3.has_value());
   CAF_CHECK_EQUAL(r3->status, 400);
