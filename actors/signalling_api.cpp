@@ -264,6 +264,19 @@ void route(self_ptr self, const http_exchange_ptr& ex) {
       }
     }
   }
+  if (st.cfg.web && (req.method == "GET" || req.method == "HEAD") && parts.size() <= 1) {
+    auto name = parts.empty() ? std::string{"softphone.html"} : std::string{parts[0]};
+    if (const auto* file = st.cfg.web->find(name)) {
+      http::response r;
+      r.status = 200;
+      r.headers = ex->extra_headers;
+      r.headers.emplace_back("Content-Type", file->content_type);
+      r.headers.emplace_back("Cache-Control", "no-cache");
+      r.body = file->body;
+      if (ex->send) ex->send(std::move(r));
+      return;
+    }
+  }
   if (st.metrics != nullptr) st.metrics->unknown_request.Increment();
   ex->reply_error(404, "not_found", "no such resource");
 }

@@ -12,6 +12,7 @@
 
 #include "actors/agent_session.hpp"
 #include "actors/messages.hpp"
+#include "protocols/http/static_content.hpp"
 #include "protocols/metrics/gateway_metrics.hpp"
 
 namespace wrtc {
@@ -27,6 +28,8 @@ struct signalling_api_config {
   /// Long-poll timeouts, in seconds.
   uint32_t default_poll_timeout = 30;
   uint32_t max_poll_timeout = 50;
+  /// The browser client and demo page (null = none served).
+  std::shared_ptr<const http::static_content> web;
   /// Template of every new session (ids and identity are filled per sign-in).
   agent_session_params session_template;
 };

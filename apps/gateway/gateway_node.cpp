@@ -92,6 +92,10 @@ std::string gateway_node::start() {
   api_cfg.color = cfg_.color;
   api_cfg.version = WRTC_VERSION;
   api_cfg.allowed_origins = cfg_.allowed_origins;
+  if (!cfg_.web_root.empty()) {
+    api_cfg.web = http::static_content::load(cfg_.web_root, err);
+    if (!api_cfg.web) return "http.web-root: " + err;
+  }
   api_cfg.session_template.register_timeout = cfg_.register_timeout;
   api_cfg.session_template.unregister_timeout = cfg_.unregister_timeout;
   api_cfg.session_template.poll_grace = cfg_.poll_grace_period;

@@ -34,7 +34,7 @@ WRTC_GWS_CLIENT=wrtc WRTC_GWS_SECRET=s3cret "$build/apps/wrtc-gateway" \
   --gateway.auth-service=http://127.0.0.1:18081 --gateway.env-service=http://127.0.0.1:18082 \
   --gateway.cfg-service=http://127.0.0.1:18082 --gateway.auth-redirect-uri=http://127.0.0.1:8086/ \
   --http.allowed-origins='["http://127.0.0.1:8086","http://localhost:8086"]' \
-  --gateway.log-path="$run/gateway.log" &
+  --http.web-root="$root/web" --gateway.log-path="$run/gateway.log" &
 pids+=($!)
 
 for _ in $(seq 1 100); do

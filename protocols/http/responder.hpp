@@ -28,8 +28,9 @@ class responder {
   /// Sends `r` unless this request was answered already.
   void respond(response r) const;
 
-  /// Whether the client connection is gone or the server stopped (best effort: a client that
-  /// pipelined another request is only noticed when writing).
+  /// Whether the client connection is gone or the server stopped. Best effort: a hang-up is
+  /// noticed while the request waits, except behind a client's own pipelined bytes; a client that
+  /// half-closes its side counts as gone.
   bool closed() const;
 
   /// Whether `respond` was called already (on any copy).
