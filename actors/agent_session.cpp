@@ -6,7 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/call_leg.hpp"
 #include "actors/gateway_error.hpp"
+#include "protocols/sdp/session_description.hpp"
+#include "protocols/sdp/webrtc_media.hpp"
 #include "protocols/log/json_logger.hpp"
 #include "protocols/security/crypto_primitives.hpp"
 
@@ -143,6 +146,7 @@ void finish(self_ptr self) {
 void end_session(self_ptr self, const std::string& reason, bool registration_gone) {
   auto& st = self->state;
   if (st.data.phase == session_phase::ending) return;
+  for (auto& [id, leg] : st.calls) self->send(leg, end_atom::value, std::string{"session_ended"});
   bool was_registered = st.data.phase == session_phase::registered;
   st.data.phase = session_phase::ending;
   st.data.end_reason = reason;
@@ -216,6 +220,106 @@ void on_sip_event(self_ptr self, const sip::registration_event& ev) {
   }
 }
 
+
+uint64_t new_call_id() {
+  for (;;) {
+    auto id = std::stoull(security::random_hex(8), nullptr, 16) & ~sip::incoming_call_id_bit;
+    if (id != 0) return id;
+  }
+}
+
+call_leg_params leg_params(self_ptr self, uint64_t call_id, call_direction dir) {
+  const auto& st = self->state;
+  call_leg_params p;
+  p.call_id = call_id;
+  p.direction = dir;
+  p.session_id = st.data.session_id;
+  p.dn = st.data.dn;
+  p.tenant = st.data.tenant;
+  p.domain = st.data.domain;
+  p.sip_auth_password = st.params.sip_auth_password;
+  return p;
+}
+
+void spawn_leg(self_ptr self, call_leg_params p) {
+  auto& st = self->state;
+  auto id = p.call_id;
+  auto leg = self->spawn(call_leg, std::move(p), caf::actor_cast<caf::actor>(self), st.sip,
+                         st.params.media, st.metrics);
+  self->monitor(leg);
+  st.calls[id] = leg;
+}
+
+bool valid_call_target(const std::string& to) {
+  if (to.empty() || to.size() > 256) return false;
+  for (unsigned char c : to) {
+    if (c <= 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '"') return false;
+  }
+  return true;
+}
+
+void create_call(self_ptr self, const http_exchange_ptr& ex, const std::string& to,
+                 const std::string& offer) {
+  auto& st = self->state;
+  if (st.data.phase != session_phase::registered) {
+    ex->reply_error(409, "session_state", "the session is not registered");
+    return;
+  }
+  if (!valid_call_target(to)) {
+    ex->reply_error(400, "bad_request", "to must be a number or a sip: URI (1-256 printable characters)");
+    return;
+  }
+  if (st.calls.size() >= st.params.max_calls) {
+    ex->reply_error(409, "too_many_calls", "this agent has too many calls");
+    return;
+  }
+  std::string why;
+  auto parsed = sdp::parse(offer, why);
+  if (parsed) {
+    sdp::sdp_error err;
+    if (!sdp::read_webrtc_audio(*parsed, err)) {
+      parsed.reset();
+      why = err.message();
+    }
+  }
+  if (!parsed) {
+    ex->reply_error(400, "bad_request", "unusable SDP offer: " + why);
+    return;
+  }
+  auto id = new_call_id();
+  auto p = leg_params(self, id, call_direction::outbound);
+  p.to = to;
+  p.browser_offer = offer;
+  spawn_leg(self, std::move(p));
+  nlohmann::json body = {{"call", call_api_id(id)}};
+  ex->reply(201, body.dump());
+}
+
+void on_incoming_call(self_ptr self, sip::call_event& ev) {
+  auto& st = self->state;
+  if (st.data.phase != session_phase::registered || st.calls.size() >= st.params.max_calls) {
+    self->send(st.sip, sip_respond_atom::value, ev.call_id,
+               st.data.phase != session_phase::registered ? 480 : 486,
+               std::string{st.data.phase != session_phase::registered ? "Temporarily Unavailable"
+                                                                       : "Busy Here"});
+    return;
+  }
+  auto p = leg_params(self, ev.call_id, call_direction::inbound);
+  p.invite = std::move(ev);
+  spawn_leg(self, std::move(p));
+}
+
+caf::actor find_leg(self_ptr self, const std::string& call) {
+  auto id = parse_call_api_id(call);
+  auto i = self->state.calls.find(id);
+  return i == self->state.calls.end() ? caf::actor{} : i->second;
+}
+
+void unknown_call(self_ptr self, const http_exchange& ex) {
+  if (self->state.metrics != nullptr) self->state.metrics->unknown_request.Increment();
+  ex.reply_error(404, "not_found", "unknown call");
+}
+
 }  // namespace
 
 caf::behavior agent_session(caf::stateful_actor<agent_session_state>* self,
@@ -232,6 +336,15 @@ caf::behavior agent_session(caf::stateful_actor<agent_session_state>* self,
   st.sip = std::move(sip);
   st.directory = std::move(directory);
   st.metrics = metrics;
+  self->set_down_handler([=](caf::down_msg& msg) {
+    auto& calls = self->state.calls;
+    for (auto i = calls.begin(); i != calls.end(); ++i) {
+      if (i->second.address() == msg.source) {
+        calls.erase(i);
+        return;
+      }
+    }
+  });
   return {
     [=](start_atom) -> caf::result<bool> {
       auto& st = self->state;
@@ -317,6 +430,53 @@ caf::behavior agent_session(caf::stateful_actor<agent_session_state>* self,
       end_session(self, "signed_out", false);
     },
     [=](end_atom, const std::string& reason) { end_session(self, reason, false); },
+    [=](call_create_atom, const http_exchange_ptr& ex, const session_credentials& cred,
+        const std::string& to, const std::string& offer) {
+      if (!authorized(self, cred)) {
+        reject_unauthorized(self, *ex);
+        return;
+      }
+      create_call(self, ex, to, offer);
+    },
+    [=](call_answer_atom, const http_exchange_ptr& ex, const session_credentials& cred,
+        const std::string& call, const std::string& answer) {
+      if (!authorized(self, cred)) {
+        reject_unauthorized(self, *ex);
+        return;
+      }
+      auto leg = find_leg(self, call);
+      if (!leg) {
+        unknown_call(self, *ex);
+        return;
+      }
+      self->send(leg, call_answer_atom::value, ex, answer);
+    },
+    [=](call_hangup_atom, const http_exchange_ptr& ex, const session_credentials& cred,
+        const std::string& call) {
+      if (!authorized(self, cred)) {
+        reject_unauthorized(self, *ex);
+        return;
+      }
+      auto leg = find_leg(self, call);
+      if (!leg) {
+        unknown_call(self, *ex);
+        return;
+      }
+      self->send(leg, call_hangup_atom::value, ex);
+    },
+    [=](sip_call_atom, sip::call_event& ev) {
+      if (ev.kind == sip::call_event_kind::incoming) {
+        on_incoming_call(self, ev);
+        return;
+      }
+      auto i = self->state.calls.find(ev.call_id);
+      if (i != self->state.calls.end()) self->send(i->second, sip_call_atom::value, std::move(ev));
+    },
+    [=](call_notice_atom, const std::string& type, const std::string& fields) {
+      auto doc = nlohmann::json::parse(fields, nullptr, false);
+      if (doc.is_discarded() || !doc.is_object()) return;
+      push_event(self, type, std::move(doc));
+    },
     [=](state_atom) { return self->state.data; },
   };
 }

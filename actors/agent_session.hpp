@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +17,10 @@
 
 #include "actors/messages.hpp"
 #include "protocols/metrics/gateway_metrics.hpp"
+
+namespace wrtc::media {
+class media_engine;
+}
 
 namespace wrtc {
 
@@ -38,6 +44,10 @@ struct agent_session_params {
   caf::timespan poll_grace = std::chrono::seconds{60};
   /// Events kept for a client that does not collect them; the oldest are dropped beyond it.
   std::size_t max_queued_events = 1000;
+  /// The node's media plane for this session's calls (null: calls fail with media_failed).
+  std::shared_ptr<media::media_engine> media;
+  /// Calls one agent may have at once.
+  std::size_t max_calls = 8;
 };
 
 /// One event of the session; `json` is the whole event object as sent to the client.
@@ -101,6 +111,8 @@ struct agent_session_state {
   uint64_t grace_generation = 0;
   bool counted_as_signed_in = false;
   std::vector<http_exchange_ptr> sign_out_waiters;
+  /// Call legs by call id.
+  std::map<uint64_t, caf::actor> calls;
   static inline const char* name = "agent_session";
 };
 
@@ -110,6 +122,11 @@ struct agent_session_state {
 /// - `(poll_atom, exchange, credentials, after, timeout_seconds)` the hanging GET of events.
 /// - `(sign_out_atom, exchange, credentials)` DELETE of the session: 204 once un-registered.
 /// - `(end_atom, reason)` ends the session from inside the node (shutdown, policy).
+/// - `(call_create_atom, exchange, credentials, to, sdp)` an outbound call (201 {"call"}).
+/// - `(call_answer_atom, exchange, credentials, call, sdp)`, `(call_hangup_atom, exchange,
+///   credentials, call)` forwarded to the call's leg (404 for an unknown call).
+/// - `(sip_call_atom, call_event)` an incoming INVITE (spawns a call leg) or an event of one.
+/// - `(call_notice_atom, type, json)` from a leg: becomes a session event.
 /// - `(state_atom) -> agent_session_data` inspection.
 caf::behavior agent_session(caf::stateful_actor<agent_session_state>* self,
                             agent_session_params params, caf::actor sip, caf::actor directory,

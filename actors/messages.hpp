@@ -14,6 +14,9 @@
 
 #include "protocols/http/http_server.hpp"
 #include "protocols/http_client/http_client.hpp"
+#include "media/call/call_media_listener.hpp"
+#include "media/call/call_media_stats.hpp"
+#include "protocols/sip/call.hpp"
 #include "protocols/sip/sip_stack.hpp"
 
 namespace wrtc {
@@ -46,6 +49,21 @@ using sign_out_atom = caf::atom_constant<caf::atom("signout")>;
 using registration_timeout_atom = caf::atom_constant<caf::atom("regtimeout")>;
 using end_atom = caf::atom_constant<caf::atom("end")>;
 using state_atom = caf::atom_constant<caf::atom("state")>;
+using sip_call_atom = caf::atom_constant<caf::atom("sipcall")>;
+using sip_invite_atom = caf::atom_constant<caf::atom("sipinvite")>;
+using sip_answer_atom = caf::atom_constant<caf::atom("sipanswer")>;
+using sip_respond_atom = caf::atom_constant<caf::atom("siprespond")>;
+using sip_hangup_atom = caf::atom_constant<caf::atom("siphangup")>;
+using sip_reinvite_atom = caf::atom_constant<caf::atom("sipreinv")>;
+using call_create_atom = caf::atom_constant<caf::atom("callnew")>;
+using call_answer_atom = caf::atom_constant<caf::atom("callans")>;
+using call_hangup_atom = caf::atom_constant<caf::atom("callhup")>;
+using call_notice_atom = caf::atom_constant<caf::atom("callnote")>;
+using media_ready_atom = caf::atom_constant<caf::atom("mready")>;
+using media_connected_atom = caf::atom_constant<caf::atom("mconnect")>;
+using media_failed_atom = caf::atom_constant<caf::atom("mfailed")>;
+using media_stats_atom = caf::atom_constant<caf::atom("mstats")>;
+using finish_atom = caf::atom_constant<caf::atom("finish")>;
 
 // -- identity and tenants -----------------------------------------------------
 
@@ -149,5 +167,53 @@ typename Inspector::result_type inspect(Inspector& f, registration_event& x) {
 }
 
 }  // namespace wrtc::sip
+
+namespace wrtc::sip {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, outgoing_call& x) {
+  // Credentials and the SDP stay out of printed output.
+  return f(caf::meta::type_name("outgoing_call"), x.call_id, x.from_user, x.domain, x.to,
+           caf::meta::omittable(), x.sdp, caf::meta::omittable(), x.auth_user,
+           caf::meta::omittable(), x.auth_password, x.extra_headers);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, call_event& x) {
+  return f(caf::meta::type_name("call_event"), x.call_id, x.kind, x.status, x.phrase,
+           caf::meta::omittable(), x.sdp, x.reason, x.from_uri, x.from_display, x.to_uri,
+           x.request_user, x.registration_id, x.sip_call_id, x.dtmf_digit, x.dtmf_duration_ms);
+}
+
+}  // namespace wrtc::sip
+
+namespace wrtc::media {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, local_webrtc_params& x) {
+  return f(caf::meta::type_name("local_webrtc_params"), x.ice_ufrag, caf::meta::omittable(),
+           x.ice_pwd, x.candidates, x.fingerprint_sha256);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, local_sip_params& x) {
+  return f(caf::meta::type_name("local_sip_params"), x.address, x.rtp_port);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, media_side_stats& x) {
+  return f(caf::meta::type_name("media_side_stats"), x.packets_in, x.bytes_in, x.packets_out,
+           x.bytes_out, x.lost, x.jitter_ms, x.remote_lost, x.remote_jitter_ms, x.rtcp_packets_in,
+           x.malformed, x.dropped_not_ready, x.send_errors);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, call_media_stats& x) {
+  return f(caf::meta::type_name("call_media_stats"), x.browser, x.sip, x.srtp_replayed,
+           x.srtp_unauthenticated, x.srtp_malformed, x.sip_foreign, x.transcoder_dropped,
+           x.concealed_frames);
+}
+
+}  // namespace wrtc::media
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(wrtc::http_exchange_ptr)

@@ -11,7 +11,8 @@ void erase_session(caf::stateful_actor<session_directory_state>* self, const std
   auto& st = self->state;
   auto i = st.by_session.find(id);
   if (i == st.by_session.end()) return;
-  if (i->second.session) st.by_actor.erase(i->second.session.address());
+  // by_actor keeps the entry until the actor is down: an ending session still holds its DN's
+  // registration and its calls, and shutdown waits for it.
   auto d = st.by_dn.find(i->second.dn_key);
   if (d != st.by_dn.end() && d->second == id) st.by_dn.erase(d);
   st.by_session.erase(i);
@@ -27,6 +28,7 @@ caf::behavior session_directory(caf::stateful_actor<session_directory_state>* se
     auto i = st.by_actor.find(msg.source);
     if (i == st.by_actor.end()) return;
     auto id = i->second;
+    st.by_actor.erase(i);
     erase_session(self, id);
   });
   // Sessions are not linked to the directory; when it is told to exit, it takes them along so
@@ -68,7 +70,15 @@ caf::behavior session_directory(caf::stateful_actor<session_directory_state>* se
       return i->second.session;
     },
     [=](release_atom, const std::string& id) { erase_session(self, id); },
-    [=](count_atom) { return static_cast<uint64_t>(self->state.by_session.size()); },
+    [=](count_atom) {
+      // Sessions in the directory plus ended ones whose actor is still winding down.
+      auto& st = self->state;
+      uint64_t n = st.by_session.size();
+      for (const auto& kv : st.by_actor) {
+        if (st.by_session.count(kv.second) == 0) ++n;
+      }
+      return n;
+    },
   };
 }
 

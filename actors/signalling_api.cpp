@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -164,8 +165,34 @@ void sign_in(self_ptr self, const http_exchange_ptr& ex) {
       [=](caf::error& e) { reply_failure(self, *ex, e); });
 }
 
+/// Reads `{"<field>":"..."...}` string fields of a JSON body; replies 400 and returns false when
+/// the body is not an object or a field is missing or not a string.
+bool read_string_fields(const http_exchange& ex, std::initializer_list<const char*> names,
+                        std::vector<std::string>& out) {
+  std::string err;
+  auto doc = json::parse_bounded(ex.req.body, max_body_depth, err);
+  if (!doc) {
+    ex.reply_error(400, "bad_request", err);
+    return false;
+  }
+  if (!doc->is_object()) {
+    ex.reply_error(400, "bad_request", "the body must be a JSON object");
+    return false;
+  }
+  for (const char* name : names) {
+    auto f = doc->find(name);
+    if (f == doc->end() || !f->is_string()) {
+      ex.reply_error(400, "bad_request", std::string{"missing field: "} + name + " (string)");
+      return false;
+    }
+    out.push_back(f->get<std::string>());
+  }
+  return true;
+}
+
 void handle_session_request(self_ptr self, const http_exchange_ptr& ex,
-                            const std::string& session_id, bool events) {
+                            const std::string& session_id,
+                            const std::vector<std::string_view>& parts) {
   auto& st = self->state;
   const auto& req = ex->req;
   auto cred = credentials_of(self, req);
@@ -174,13 +201,18 @@ void handle_session_request(self_ptr self, const http_exchange_ptr& ex,
     ex->reply_error(401, "unauthorized", "session requests need the session cookie or a bearer token");
     return;
   }
-  uint64_t after = 0;
-  uint64_t timeout = st.cfg.default_poll_timeout;
-  if (events) {
-    if (req.method != "GET") {
-      ex->reply_error(405, "method_not_allowed", "use GET on events");
-      return;
-    }
+  // What to send to the session once it is found.
+  std::function<void(const caf::actor&)> dispatch;
+  auto method_not_allowed = [&](const char* allowed) {
+    ex->reply_error(405, "method_not_allowed", std::string{"use "} + allowed);
+  };
+  if (parts.size() == 3) {
+    if (req.method != "DELETE") return method_not_allowed("DELETE on a session");
+    dispatch = [=](const caf::actor& s) { self->send(s, sign_out_atom::value, ex, cred); };
+  } else if (parts.size() == 4 && parts[3] == "events") {
+    if (req.method != "GET") return method_not_allowed("GET on events");
+    uint64_t after = 0;
+    uint64_t timeout = st.cfg.default_poll_timeout;
     auto after_text = req.query_param("after");
     if (!after_text.empty() && !parse_uint(after_text, after)) {
       ex->reply_error(400, "bad_request", "after must be a non-negative integer");
@@ -192,19 +224,38 @@ void handle_session_request(self_ptr self, const http_exchange_ptr& ex,
       return;
     }
     timeout = std::min<uint64_t>(timeout, st.cfg.max_poll_timeout);
-  } else if (req.method != "DELETE") {
-    ex->reply_error(405, "method_not_allowed", "use DELETE on a session");
+    dispatch = [=](const caf::actor& s) {
+      self->send(s, poll_atom::value, ex, cred, after, static_cast<uint32_t>(timeout));
+    };
+  } else if (parts.size() == 4 && parts[3] == "calls") {
+    if (req.method != "POST") return method_not_allowed("POST on calls");
+    std::vector<std::string> fields;
+    if (!read_string_fields(*ex, {"to", "sdp"}, fields)) return;
+    dispatch = [=](const caf::actor& s) {
+      self->send(s, call_create_atom::value, ex, cred, fields[0], fields[1]);
+    };
+  } else if (parts.size() == 5 && parts[3] == "calls") {
+    if (req.method != "DELETE") return method_not_allowed("DELETE on a call");
+    std::string call{parts[4]};
+    dispatch = [=](const caf::actor& s) {
+      self->send(s, call_hangup_atom::value, ex, cred, call);
+    };
+  } else if (parts.size() == 6 && parts[3] == "calls" && parts[5] == "answer") {
+    if (req.method != "POST") return method_not_allowed("POST on answer");
+    std::vector<std::string> fields;
+    if (!read_string_fields(*ex, {"sdp"}, fields)) return;
+    std::string call{parts[4]};
+    dispatch = [=](const caf::actor& s) {
+      self->send(s, call_answer_atom::value, ex, cred, call, fields[0]);
+    };
+  } else {
+    if (st.metrics != nullptr) st.metrics->unknown_request.Increment();
+    ex->reply_error(404, "not_found", "no such resource");
     return;
   }
   self->request(st.directory, std::chrono::seconds{10}, lookup_atom::value, session_id)
-    .then(
-      [=](caf::actor& session) {
-        if (events)
-          self->send(session, poll_atom::value, ex, cred, after, static_cast<uint32_t>(timeout));
-        else
-          self->send(session, sign_out_atom::value, ex, cred);
-      },
-      [=](caf::error& e) { reply_failure(self, *ex, e); });
+    .then([=](caf::actor& session) { dispatch(session); },
+          [=](caf::error& e) { reply_failure(self, *ex, e); });
 }
 
 bool origin_allowed(self_ptr self, const std::string& origin) {
@@ -217,7 +268,10 @@ void route(self_ptr self, const http_exchange_ptr& ex) {
   auto& st = self->state;
   const auto& req = ex->req;
   auto origin = req.header("Origin");
-  if (!origin.empty()) {
+  auto host = req.header("Host");
+  // Pages the gateway serves itself (the demo softphone) call it from its own origin.
+  bool same_origin = !host.empty() && (origin == "http://" + host || origin == "https://" + host);
+  if (!origin.empty() && !same_origin) {
     if (!origin_allowed(self, origin)) {
       ex->reply_error(403, "origin_not_allowed", "this origin may not call the gateway");
       return;
@@ -252,16 +306,9 @@ void route(self_ptr self, const http_exchange_ptr& ex) {
       sign_in(self, ex);
       return;
     }
-    if (parts[1] == "sessions" && parts.size() >= 3 && parts.size() <= 4) {
-      std::string session_id{parts[2]};
-      if (parts.size() == 3) {
-        handle_session_request(self, ex, session_id, false);
-        return;
-      }
-      if (parts[3] == "events") {
-        handle_session_request(self, ex, session_id, true);
-        return;
-      }
+    if (parts[1] == "sessions" && parts.size() >= 3 && parts.size() <= 6) {
+      handle_session_request(self, ex, std::string{parts[2]}, parts);
+      return;
     }
   }
   if (st.cfg.web && (req.method == "GET" || req.method == "HEAD") && parts.size() <= 1) {

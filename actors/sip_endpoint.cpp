@@ -1,11 +1,13 @@
 // SIP endpoint actor.
 #include "actors/sip_endpoint.hpp"
 
+#include "protocols/log/json_logger.hpp"
+
 namespace wrtc {
 
 caf::behavior sip_endpoint(caf::stateful_actor<sip_endpoint_state>* self,
-                           std::shared_ptr<sip_registrar_port> stack,
-                           metrics::gateway_metrics* metrics, std::string proxy) {
+                           std::shared_ptr<sip_port> stack, metrics::gateway_metrics* metrics,
+                           std::string proxy) {
   self->state.stack = std::move(stack);
   self->state.metrics = metrics;
   self->state.proxy = std::move(proxy);
@@ -31,6 +33,45 @@ caf::behavior sip_endpoint(caf::stateful_actor<sip_endpoint_state>* self,
         st.metrics->sip_timeouts(st.proxy).Increment();
       if (ev.outcome != registration_outcome::registered) st.owners.erase(i);
       self->send(owner, sip_event_atom::value, std::move(ev));
+    },
+    [=](sip_invite_atom, sip::outgoing_call& c) {
+      auto sender = caf::actor_cast<caf::actor>(self->current_sender());
+      if (!sender) return;
+      self->state.calls[c.call_id] = sender;
+      self->state.stack->invite(std::move(c));
+    },
+    [=](sip_answer_atom, uint64_t id, std::string& sdp) {
+      self->state.stack->answer(id, std::move(sdp));
+    },
+    [=](sip_respond_atom, uint64_t id, int status, std::string& phrase) {
+      self->state.stack->respond(id, status, std::move(phrase));
+    },
+    [=](sip_hangup_atom, uint64_t id) { self->state.stack->hangup(id); },
+    [=](sip_reinvite_atom, uint64_t id, std::string& sdp) {
+      if (sdp.empty())
+        self->state.stack->respond_reinvite(id, 488, "Not Acceptable Here");
+      else
+        self->state.stack->answer_reinvite(id, std::move(sdp));
+    },
+    [=](sip_call_atom, sip::call_event& ev) {
+      auto& st = self->state;
+      if (ev.kind == sip::call_event_kind::incoming) {
+        auto owner = st.owners.find(ev.registration_id);
+        if (ev.registration_id == 0 || owner == st.owners.end()) {
+          log::info("INVITE for no signed-in agent refused",
+                    {{"dn", ev.request_user}, {"sip_call_id", ev.sip_call_id}});
+          st.stack->respond(ev.call_id, 480, "Temporarily Unavailable");
+          return;
+        }
+        st.calls[ev.call_id] = owner->second;
+        self->send(owner->second, sip_call_atom::value, std::move(ev));
+        return;
+      }
+      auto i = st.calls.find(ev.call_id);
+      if (i == st.calls.end()) return;
+      auto owner = i->second;
+      if (ev.kind == sip::call_event_kind::ended) st.calls.erase(i);
+      self->send(owner, sip_call_atom::value, std::move(ev));
     },
   };
 }

@@ -146,7 +146,9 @@ gateway_config::gateway_config() {
   opt_group{custom_options_, "secrets"}
     .add(gws_client_file, "gws-client-file", "file holding the GWS client id")
     .add(gws_secret_file, "gws-secret-file", "file holding the GWS client secret")
-    .add(sip_password_file, "sip-password-file", "file holding the registrar digest password");
+    .add(sip_password_file, "sip-password-file", "file holding the registrar digest password")
+    .add(turn_user_file, "turn-user-file", "file holding the TURN user name")
+    .add(turn_password_file, "turn-password-file", "file holding the TURN password");
 }
 
 std::string gateway_config::validate_and_load_secrets() {
@@ -210,6 +212,15 @@ std::string gateway_config::validate_and_load_secrets() {
                              sip_password);
       !err.empty())
     return err;
+  if (auto err = read_secret(turn_user_file, "WRTC_TURN_USER", "secrets.turn-user-file", turn_user);
+      !err.empty())
+    return err;
+  if (auto err = read_secret(turn_password_file, "WRTC_TURN_PASSWORD",
+                             "secrets.turn-password-file", turn_password);
+      !err.empty())
+    return err;
+  if (media_address.empty())
+    return "media.address: required (the IP address of ICE host candidates and RTP sockets)";
   if (gws_client.empty())
     return "secrets.gws-client-file: GWS client id missing (set WRTC_GWS_CLIENT or the file)";
   if (gws_secret.empty())

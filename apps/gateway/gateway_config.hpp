@@ -86,10 +86,14 @@ class gateway_config : public caf::actor_system_config {
   std::string gws_client_file;
   std::string gws_secret_file;
   std::string sip_password_file;
+  std::string turn_user_file;
+  std::string turn_password_file;
   /// Loaded by validate_and_load_secrets().
   std::string gws_client;
   std::string gws_secret;
   std::string sip_password;
+  std::string turn_user;
+  std::string turn_password;
 
   /// Parsed gateway.voice-sip-proxy.
   sip_proxy_address proxy;

@@ -61,10 +61,25 @@ std::string gateway_node::start() {
   env_cfg.cfg_error_gauge = &metrics_->cfg_errors;
   config_ = sys_.spawn(config_supervisor, std::move(env_cfg), auth_, fetcher_);
 
+  media::media_engine_config media_cfg;
+  media_cfg.workers_count = cfg_.workers_count;
+  media_cfg.address = cfg_.media_address;
+  media_cfg.port_min = cfg_.media_port_min;
+  media_cfg.port_max = cfg_.media_port_max;
+  if (!cfg_.turn_external_uri.empty()) {
+    media_cfg.turn =
+      media::turn_server::from_uri(cfg_.turn_external_uri, cfg_.turn_user, cfg_.turn_password);
+    if (!media_cfg.turn)
+      return "gateway.turn-external-uri: expected turn:<ip>[:port][?transport=udp], got '" +
+             cfg_.turn_external_uri + "'";
+  }
+  media_ = media::media_engine::create(std::move(media_cfg), err);
+  if (!media_) return err;
+
   directory_ = sys_.spawn(session_directory, static_cast<std::size_t>(cfg_.max_clients));
 
   sip_port_ = std::make_shared<sip_stack_port>();
-  sip_ = sys_.spawn(sip_endpoint, std::static_pointer_cast<sip_registrar_port>(sip_port_),
+  sip_ = sys_.spawn(sip_endpoint, std::static_pointer_cast<sip_port>(sip_port_),
                     metrics_.get(), cfg_.voice_sip_proxy);
   sip::sip_stack_config sip_cfg;
   sip_cfg.bind_address = cfg_.sip_address;
@@ -84,6 +99,7 @@ std::string gateway_node::start() {
     [endpoint](const sip::registration_event& ev) {
       caf::anon_send(endpoint, sip_event_atom::value, ev);
     },
+    [endpoint](const sip::call_event& ev) { caf::anon_send(endpoint, sip_call_atom::value, ev); },
     err);
   if (!stack) return "sip.port: " + err;
   sip_port_->attach(std::move(stack));
@@ -100,6 +116,7 @@ std::string gateway_node::start() {
   api_cfg.session_template.unregister_timeout = cfg_.unregister_timeout;
   api_cfg.session_template.poll_grace = cfg_.poll_grace_period;
   api_cfg.session_template.sip_auth_password = cfg_.sip_password;
+  api_cfg.session_template.media = media_;
   api_ = sys_.spawn(signalling_api, std::move(api_cfg), auth_, config_, directory_, sip_,
                     metrics_.get());
 
@@ -152,6 +169,7 @@ void gateway_node::stop(caf::timespan deadline) {
     *a = caf::actor{};
   }
   if (sip_port_) sip_port_->detach();
+  media_.reset();
   http_client_.reset();
   exposer_.reset();
   log::info("gateway stopped");

@@ -9,6 +9,7 @@
 
 #include "apps/gateway/gateway_config.hpp"
 #include "apps/gateway/sip_stack_port.hpp"
+#include "media/worker/media_engine.hpp"
 #include "protocols/http/http_server.hpp"
 #include "protocols/http_client/http_client.hpp"
 #include "protocols/metrics/gateway_metrics.hpp"
@@ -36,6 +37,7 @@ class gateway_node {
   std::unique_ptr<metrics::metrics_exposer> exposer_;
   std::shared_ptr<http_client::http_client> http_client_;
   std::shared_ptr<sip_stack_port> sip_port_;
+  std::shared_ptr<media::media_engine> media_;
   caf::actor fetcher_;
   caf::actor auth_;
   caf::actor config_;

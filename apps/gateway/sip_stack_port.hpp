@@ -8,8 +8,8 @@
 
 namespace wrtc::gateway {
 
-/// Forwards registration commands to the stack (which queues them to its own thread).
-class sip_stack_port : public sip_registrar_port {
+/// Forwards commands to the stack (which queues them to its own thread).
+class sip_stack_port : public sip_port {
  public:
   /// Set once at start-up, before any command can arrive.
   void attach(std::unique_ptr<sip::sip_stack> stack) { stack_ = std::move(stack); }
@@ -22,6 +22,12 @@ class sip_stack_port : public sip_registrar_port {
   void register_aor(sip::registration_request r) override;
   void unregister(uint64_t id) override;
   void cancel(uint64_t id) override;
+  void invite(sip::outgoing_call c) override;
+  void answer(uint64_t call_id, std::string sdp) override;
+  void respond(uint64_t call_id, int status, std::string phrase) override;
+  void hangup(uint64_t call_id) override;
+  void answer_reinvite(uint64_t call_id, std::string sdp) override;
+  void respond_reinvite(uint64_t call_id, int status, std::string phrase) override;
 
  private:
   // Allocated by the node, owned by this.

@@ -12,7 +12,9 @@ constexpr std::size_t max_example_body = 300;
 
 void failure_tally::add(const std::string& key, const std::string& example) {
   auto& e = entries_[key];
-  if (e.count == 0) e.example = example;
+  if (e.count == 0) {
+    e.example = example;
+  }
   ++e.count;
   ++total_;
 }

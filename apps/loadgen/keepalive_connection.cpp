@@ -5,6 +5,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <utility>
 
 namespace wrtc::loadgen {
 
@@ -19,12 +20,13 @@ namespace {
 constexpr auto max_idle_reuse = std::chrono::seconds{20};
 
 // Answers of the signalling API and the metrics page are small; anything this large is wrong.
-constexpr std::uint64_t max_body_bytes = 8 * 1024 * 1024;
+constexpr std::uint64_t max_body_bytes = std::uint64_t{8} * 1024 * 1024;
 
 }  // namespace
 
-keepalive_connection::keepalive_connection(asio::io_context& io, asio::ip::tcp::endpoint peer)
-    : peer_(peer), stream_(io) {
+keepalive_connection::keepalive_connection(asio::io_context& io,
+                                           const asio::ip::tcp::endpoint& peer)
+    : peer_(std::move(peer)), stream_(io) {
   // nop
 }
 
@@ -46,7 +48,9 @@ void keepalive_connection::exchange(request req, std::chrono::steady_clock::dura
   }
   stream_.expires_after(timeout_);
   stream_.async_connect(peer_, [this, gen = generation_](const beast::error_code& ec) {
-    if (gen != generation_) return;  // closed by the owner meanwhile
+    if (gen != generation_) {
+      return;  // closed by the owner meanwhile
+    }
     if (ec) {
       fail(ec, "connect");
       return;
@@ -60,45 +64,50 @@ void keepalive_connection::exchange(request req, std::chrono::steady_clock::dura
 
 void keepalive_connection::write() {
   stream_.expires_at(started_ + timeout_);
-  http::async_write(stream_, request_, [this, gen = generation_](const beast::error_code& ec,
-                                                                 std::size_t) {
-    if (gen != generation_) return;
-    if (ec) {
-      fail(ec, "write");
-      return;
-    }
-    read();
-  });
+  http::async_write(stream_, request_,
+                    [this, gen = generation_](const beast::error_code& ec, std::size_t) {
+                      if (gen != generation_) {
+                        return;
+                      }
+                      if (ec) {
+                        fail(ec, "write");
+                        return;
+                      }
+                      read();
+                    });
 }
 
 void keepalive_connection::read() {
   parser_.emplace();
   parser_->body_limit(max_body_bytes);
   stream_.expires_at(started_ + timeout_);
-  http::async_read(stream_, buffer_, *parser_, [this, gen = generation_](
-                                                   const beast::error_code& ec, std::size_t) {
-    if (gen != generation_) return;
-    if (ec) {
-      fail(ec, "read");
-      return;
-    }
-    exchange_result result;
-    result.response = parser_->release();
-    result.elapsed = std::chrono::steady_clock::now() - started_;
-    parser_.reset();
-    last_used_ = std::chrono::steady_clock::now();
-    stream_.expires_never();
-    if (!result.response.keep_alive()) {
-      beast::error_code ignored;
-      stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-      stream_.socket().close(ignored);
-      open_ = false;
-    }
-    // Idle connections keep no read buffer: 10k of them would otherwise hold 10k buffers.
-    buffer_.clear();
-    buffer_.shrink_to_fit();
-    complete(std::move(result));
-  });
+  http::async_read(stream_, buffer_, *parser_,
+                   [this, gen = generation_](const beast::error_code& ec, std::size_t) {
+                     if (gen != generation_) {
+                       return;
+                     }
+                     if (ec) {
+                       fail(ec, "read");
+                       return;
+                     }
+                     exchange_result result;
+                     result.response = parser_->release();
+                     result.elapsed = std::chrono::steady_clock::now() - started_;
+                     parser_.reset();
+                     last_used_ = std::chrono::steady_clock::now();
+                     stream_.expires_never();
+                     if (!result.response.keep_alive()) {
+                       beast::error_code ignored;
+                       stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+                       stream_.socket().close(ignored);
+                       open_ = false;
+                     }
+                     // Idle connections keep no read buffer: 10k of them would otherwise hold 10k
+                     // buffers.
+                     buffer_.clear();
+                     buffer_.shrink_to_fit();
+                     complete(std::move(result));
+                   });
 }
 
 void keepalive_connection::fail(const beast::error_code& ec, const char* during) {

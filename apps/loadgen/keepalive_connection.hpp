@@ -26,7 +26,7 @@ class keepalive_connection {
 
   // -- constructors and destructors ---------------------------------------------------------
 
-  keepalive_connection(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint peer);
+  keepalive_connection(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& peer);
   keepalive_connection(const keepalive_connection&) = delete;
   keepalive_connection& operator=(const keepalive_connection&) = delete;
 

@@ -12,7 +12,9 @@ void latency_record::add(std::chrono::steady_clock::duration elapsed) {
 }
 
 double latency_record::percentile_ms(double p) const {
-  if (samples_us_.empty()) return 0;
+  if (samples_us_.empty()) {
+    return 0;
+  }
   if (!sorted_) {
     std::sort(samples_us_.begin(), samples_us_.end());
     sorted_ = true;
@@ -22,6 +24,8 @@ double latency_record::percentile_ms(double p) const {
   return samples_us_[index] / 1000.0;
 }
 
-double latency_record::max_ms() const { return percentile_ms(100); }
+double latency_record::max_ms() const {
+  return percentile_ms(100);
+}
 
 }  // namespace wrtc::loadgen

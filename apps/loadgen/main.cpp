@@ -31,8 +31,11 @@ std::optional<asio::ip::tcp::endpoint> resolve(asio::io_context& io, const http_
     error = "cannot resolve " + url.host + ": " + ec.message();
     return std::nullopt;
   }
-  for (const auto& entry : results)
-    if (entry.endpoint().address().is_v4()) return entry.endpoint();
+  for (const auto& entry : results) {
+    if (entry.endpoint().address().is_v4()) {
+      return entry.endpoint();
+    }
+  }
   return results.begin()->endpoint();
 }
 
@@ -45,13 +48,15 @@ int run_signin(const std::vector<std::string>& args) {
     return exit_usage;
   }
   auto limit = open_file_limit::raise_to_hard();
-  if (!limit.error.empty()) std::cerr << "wrtc-loadgen: " << limit.error << "\n";
+  if (!limit.error.empty()) {
+    std::cerr << "wrtc-loadgen: " << limit.error << "\n";
+  }
   auto needed = static_cast<uint64_t>(options->agents) + options->concurrency + spare_descriptors;
   if (needed > limit.soft) {
     std::cerr << "wrtc-loadgen: " << options->agents << " agents need " << needed
-              << " open files (one socket per agent, " << options->concurrency
-              << " pooled, " << spare_descriptors << " spare) but RLIMIT_NOFILE allows "
-              << limit.soft << " (hard limit " << limit.hard
+              << " open files (one socket per agent, " << options->concurrency << " pooled, "
+              << spare_descriptors << " spare) but RLIMIT_NOFILE allows " << limit.soft
+              << " (hard limit " << limit.hard
               << "); raise the hard limit (ulimit -Hn, LimitNOFILE=) or use fewer agents\n";
     return exit_environment;
   }
@@ -74,10 +79,11 @@ int run_signin(const std::vector<std::string>& args) {
     signin_run run{io, *options, *gateway, metrics};
     report = run.execute(limit.soft);
   }
-  if (options->json)
+  if (options->json) {
     std::cout << report.to_json().dump() << std::endl;
-  else
+  } else {
     std::cout << report.to_text() << std::flush;
+  }
   return report.ok() ? 0 : exit_failed_requests;
 }
 

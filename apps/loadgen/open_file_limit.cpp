@@ -17,7 +17,9 @@ open_file_limit::state open_file_limit::raise_to_hard() {
   }
   out.soft = limit.rlim_cur;
   out.hard = limit.rlim_max;
-  if (limit.rlim_cur == limit.rlim_max) return out;
+  if (limit.rlim_cur == limit.rlim_max) {
+    return out;
+  }
   // An unlimited hard limit cannot be the soft one for files: the kernel caps at nr_open.
   limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? rlim_t{1} << 20 : limit.rlim_max;
   if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {

@@ -22,7 +22,9 @@ double ticks_per_second() {
 
 std::optional<std::string> slurp(const std::filesystem::path& path) {
   std::ifstream in{path};
-  if (!in) return std::nullopt;
+  if (!in) {
+    return std::nullopt;
+  }
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
@@ -33,7 +35,9 @@ std::optional<std::string> slurp(const std::filesystem::path& path) {
 bool parse_stat(const std::string& line, std::string& name, double& seconds) {
   auto open = line.find('(');
   auto close = line.rfind(')');
-  if (open == std::string::npos || close == std::string::npos || close < open) return false;
+  if (open == std::string::npos || close == std::string::npos || close < open) {
+    return false;
+  }
   name = line.substr(open + 1, close - open - 1);
   std::istringstream rest{line.substr(close + 1)};
   std::string field;
@@ -41,8 +45,12 @@ bool parse_stat(const std::string& line, std::string& name, double& seconds) {
   unsigned long long stime = 0;
   // Fields after comm start at 3 (state); utime is 14, stime 15.
   for (int index = 3; index <= 15 && rest >> field; ++index) {
-    if (index == 14) utime = std::stoull(field);
-    if (index == 15) stime = std::stoull(field);
+    if (index == 14) {
+      utime = std::stoull(field);
+    }
+    if (index == 15) {
+      stime = std::stoull(field);
+    }
     if (index == 15) {
       seconds = static_cast<double>(utime + stime) / ticks_per_second();
       return true;
@@ -57,11 +65,15 @@ std::optional<long> process_probe::rss_kib(int pid) {
   std::ifstream in{"/proc/" + std::to_string(pid) + "/status"};
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) != 0) continue;
+    if (line.rfind("VmRSS:", 0) != 0) {
+      continue;
+    }
     std::istringstream fields{line.substr(6)};
     long kib = 0;
     std::string unit;
-    if (fields >> kib >> unit && unit == "kB") return kib;
+    if (fields >> kib >> unit && unit == "kB") {
+      return kib;
+    }
     return std::nullopt;
   }
   return std::nullopt;
@@ -71,7 +83,9 @@ std::optional<double> process_probe::cpu_seconds(int pid) {
   auto line = slurp("/proc/" + std::to_string(pid) + "/stat");
   std::string name;
   double seconds = 0;
-  if (!line || !parse_stat(*line, name, seconds)) return std::nullopt;
+  if (!line || !parse_stat(*line, name, seconds)) {
+    return std::nullopt;
+  }
   return seconds;
 }
 
@@ -79,18 +93,27 @@ std::vector<process_probe::thread_time> process_probe::threads(int pid) {
   std::vector<thread_time> out;
   std::error_code ec;
   std::filesystem::directory_iterator tasks{"/proc/" + std::to_string(pid) + "/task", ec};
-  if (ec) return out;
+  if (ec) {
+    return out;
+  }
   for (const auto& task : tasks) {
     thread_time t;
     auto tid_text = task.path().filename().string();
-    auto [end, parse_ec] = std::from_chars(tid_text.data(), tid_text.data() + tid_text.size(), t.tid);
-    if (parse_ec != std::errc{}) continue;
+    auto [end, parse_ec] =
+        std::from_chars(tid_text.data(), tid_text.data() + tid_text.size(), t.tid);
+    if (parse_ec != std::errc{}) {
+      continue;
+    }
     auto line = slurp(task.path() / "stat");
-    if (line && parse_stat(*line, t.name, t.cpu_seconds)) out.push_back(std::move(t));
+    if (line && parse_stat(*line, t.name, t.cpu_seconds)) {
+      out.push_back(std::move(t));
+    }
   }
   return out;
 }
 
-int process_probe::self() { return static_cast<int>(getpid()); }
+int process_probe::self() {
+  return static_cast<int>(getpid());
+}
 
 }  // namespace wrtc::loadgen

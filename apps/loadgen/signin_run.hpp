@@ -28,7 +28,7 @@ class signin_run final : public agent_listener {
   // -- constructors and destructors ---------------------------------------------------------
 
   signin_run(boost::asio::io_context& io, const signin_options& options,
-             boost::asio::ip::tcp::endpoint gateway,
+             const boost::asio::ip::tcp::endpoint& gateway,
              std::optional<boost::asio::ip::tcp::endpoint> metrics);
 
   // -- running ------------------------------------------------------------------------------
@@ -64,7 +64,7 @@ class signin_run final : public agent_listener {
   void read_metrics();
   void start_signouts();
   void next_signout(std::size_t slot);
-  void on_signout(std::size_t slot, std::size_t agent, exchange_result result);
+  void on_signout(std::size_t slot, std::size_t agent, const exchange_result& result);
   void signout_phase_done();
   void poll_closed();
   void finish();
@@ -74,7 +74,7 @@ class signin_run final : public agent_listener {
   cpu_snapshot take_cpu_snapshot() const;
   void record_cpu(const cpu_snapshot& start);
   keepalive_connection::request make_request(boost::beast::http::verb verb,
-                                             std::string target) const;
+                                             const std::string& target) const;
 
   // Passed by argument.
   boost::asio::io_context& io_;

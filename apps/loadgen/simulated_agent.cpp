@@ -19,8 +19,8 @@ constexpr auto retry_delay = std::chrono::seconds{1};
 
 }  // namespace
 
-simulated_agent::simulated_agent(const shared_settings& shared, std::size_t index, std::string token,
-                                 std::string dn)
+simulated_agent::simulated_agent(const shared_settings& shared, std::size_t index,
+                                 std::string token, std::string dn)
     : shared_(shared), index_(index), token_(std::move(token)), dn_(std::move(dn)) {
   // nop
 }
@@ -28,22 +28,27 @@ simulated_agent::simulated_agent(const shared_settings& shared, std::size_t inde
 void simulated_agent::start_polling(std::string session) {
   session_ = std::move(session);
   polling_ = true;
-  if (!connection_)
+  if (!connection_) {
     connection_ = std::make_unique<keepalive_connection>(*shared_.io, shared_.gateway);
+  }
   poll();
 }
 
 void simulated_agent::stop() {
   polling_ = false;
   // Closed, not destroyed: handlers of cancelled operations still run and refer to them.
-  if (connection_) connection_->close();
-  if (retry_) retry_->cancel();
+  if (connection_) {
+    connection_->close();
+  }
+  if (retry_) {
+    retry_->cancel();
+  }
 }
 
 void simulated_agent::poll() {
   keepalive_connection::request req{http::verb::get,
-                                    "/v1/sessions/" + session_ + "/events?after=" +
-                                        std::to_string(last_seq_) +
+                                    "/v1/sessions/" + session_ +
+                                        "/events?after=" + std::to_string(last_seq_) +
                                         "&timeout=" + std::to_string(shared_.poll_timeout),
                                     11};
   req.set(http::field::host, shared_.host);
@@ -55,7 +60,9 @@ void simulated_agent::poll() {
 }
 
 void simulated_agent::on_poll(exchange_result result) {
-  if (!polling_) return;
+  if (!polling_) {
+    return;
+  }
   auto& listener = *shared_.listener;
   if (result.status() == 404) {
     stop();
@@ -80,9 +87,12 @@ void simulated_agent::on_poll(exchange_result result) {
   std::string ended_reason;
   bool ended = false;
   for (const auto& event : body["events"]) {
-    if (!event.is_object()) continue;
-    if (auto seq = event.find("seq"); seq != event.end() && seq->is_number_unsigned())
+    if (!event.is_object()) {
+      continue;
+    }
+    if (auto seq = event.find("seq"); seq != event.end() && seq->is_number_unsigned()) {
       last_seq_ = std::max(last_seq_, seq->get<uint64_t>());
+    }
     auto type = event.value("type", std::string{});
     if (type == "session.registered" && !registered_seen_) {
       registered_seen_ = true;
@@ -99,14 +109,20 @@ void simulated_agent::on_poll(exchange_result result) {
   }
   // Poll again before telling the run, so an agent counted as registered is already waiting.
   poll();
-  if (registered_now) listener.on_registered(*this);
+  if (registered_now) {
+    listener.on_registered(*this);
+  }
 }
 
 void simulated_agent::poll_later() {
-  if (!retry_) retry_ = std::make_unique<boost::asio::steady_timer>(*shared_.io);
+  if (!retry_) {
+    retry_ = std::make_unique<boost::asio::steady_timer>(*shared_.io);
+  }
   retry_->expires_after(retry_delay);
   retry_->async_wait([this](const boost::system::error_code& ec) {
-    if (ec || !polling_) return;
+    if (ec || !polling_) {
+      return;
+    }
     poll();
   });
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up and runs the gateway locally with a demo environment on loopback:
 #   - a GAuth/GWS stand-in (tests/standin) on 127.0.0.1:18081 (GAuth) and :18082 (GWS)
-#   - Kamailio as the voice SIP proxy / registrar on 127.0.0.1:5060
+#   - Kamailio as the voice SIP proxy / registrar on 127.0.0.1:5060, routing calls between signed-in
+#     DNs, and every other number to an echo (SIPp) on 127.0.0.1:5090
+#   - the demo softphone at http://127.0.0.1:8086/ (open it in a browser on this machine)
 #   - wrtc-gateway: signalling API on :8086, metrics on :10052, SIP on :5070
 # Ctrl-C stops everything. Any token "agent-<name>" signs in as <name> of contact center cc-1.
 set -euo pipefail
@@ -23,7 +25,11 @@ python3 "$root/tests/standin/gauth_gws_standin.py" --auth-port 18081 --env-port 
   --control-port 18083 --domain demo.wrtc > "$run/standin.log" 2>&1 &
 pids+=($!)
 
-kamailio -DD -E -f "$root/tests/integration/kamailio/registrar.cfg" \
+# The far end of every number that is not a signed-in DN: an echo (you hear yourself).
+sipp -sn uas -i 127.0.0.1 -p 5090 -mi 127.0.0.1 -rtp_echo -nostdin > "$run/echo.log" 2>&1 &
+pids+=($!)
+
+kamailio -DD -E -f "$root/tests/integration/kamailio/proxy.cfg" -A 'UAS_ADDR="127.0.0.1:5090"' \
   -l udp:127.0.0.1:5060 -l tcp:127.0.0.1:5060 -Y "$run" -m 64 -M 8 > "$run/kamailio.log" 2>&1 &
 pids+=($!)
 
@@ -47,7 +53,8 @@ cat <<TXT
 
 wrtc demo is up (logs in $run).
 
-Sign in agent "alice" with DN 5001:
+Open http://127.0.0.1:8086/ in a browser on this machine: sign in (token agent-alice, DN 5001)
+and call 9999 to hear yourself. Or with curl, sign in agent "alice" with DN 5001:
   curl -s -c /tmp/wrtc.cookies -H 'Authorization: Bearer agent-alice' \\
        -d '{"dn":"5001"}' http://127.0.0.1:8086/v1/sign-in
 Read its events (long-poll; use the "session" value from the answer):
@@ -59,4 +66,4 @@ Metrics:
 
 Ctrl-C stops the demo.
 TXT
-wait "${pids[2]}"
+wait "${pids[3]}"

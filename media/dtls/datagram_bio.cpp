@@ -42,8 +42,7 @@ bio_method_st* datagram_bio::method() {
 }
 
 datagram_bio::datagram_bio(size_t mtu) : mtu_(mtu) {
-  out_.reserve(4 * mtu);
-  ends_.reserve(8);
+  // nop
 }
 
 bio_st* datagram_bio::make_bio() {

@@ -60,6 +60,13 @@ class datagram_bio {
     open_ = false;
   }
 
+  /// Frees the outgoing queue's memory (call when drained and idle); it regrows on demand.
+  void release_memory() {
+    std::vector<uint8_t>{}.swap(out_);
+    std::vector<size_t>{}.swap(ends_);
+    open_ = false;
+  }
+
   /// Datagrams written and not drained yet (for tests and assertions).
   size_t queued() const { return ends_.size(); }
 
@@ -79,7 +86,7 @@ class datagram_bio {
   const uint8_t* in_ = nullptr;
   size_t in_len_ = 0;
   // Allocated by this: the queued datagrams back to back, and where each one ends. Capacity is
-  // kept across drains, so after the first flight nothing more is allocated here.
+  // kept across drains during the handshake and released once it is over.
   std::vector<uint8_t> out_;
   std::vector<size_t> ends_;
   // Whether the last datagram in out_ may still take records (no flush since).

@@ -157,8 +157,6 @@ std::shared_ptr<const dtls_certificate> dtls_certificate::generate(std::string& 
   SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION |
                                SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_QUERY_MTU);
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-  // An idle DTLS association (all of them, once SRTP runs) need not keep its 16 KiB buffers.
-  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
                      verify_against_sdp_fingerprint);
   // The index must exist before the first transport asks for it from a worker thread.

@@ -13,8 +13,9 @@ namespace wrtc::media {
 /// call and never store it: a lambda passed as a temporary argument is fine.
 class packet_sink {
  public:
+  // Implicit on purpose: functions taking a packet_sink are called with a lambda.
   template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, packet_sink>>>
-  packet_sink(F&& f)  // NOLINT (implicit on purpose: pass lambdas directly)
+  packet_sink(F&& f)
       : target_(const_cast<void*>(static_cast<const void*>(&f))),
         call_([](void* target, const uint8_t* data, size_t len) {
           (*static_cast<std::remove_reference_t<F>*>(target))(data, len);

@@ -10,11 +10,12 @@ class parse_result {
  public:
   // -- constructors ----------------------------------------------------------
 
-  parse_result(const T& value) : value_(value), error_(Error::none) {  // NOLINT (implicit)
+  // Implicit on purpose: `return packet;` and `return error;` both read naturally.
+  parse_result(const T& value) : value_(value), error_(Error::none) {
     // nop
   }
 
-  parse_result(Error error) : error_(error) {  // NOLINT (implicit)
+  parse_result(Error error) : error_(error) {
     // nop
   }
 

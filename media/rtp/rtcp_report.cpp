@@ -35,28 +35,35 @@ std::string_view to_string(rtcp_parse_error e) {
 // -- rtcp_report --------------------------------------------------------------
 
 parse_result<rtcp_report, rtcp_parse_error> rtcp_report::parse(const uint8_t* data, size_t len) {
-  if (data == nullptr || len < 8)
+  if (data == nullptr || len < 8) {
     return rtcp_parse_error::too_short;
-  if ((data[0] >> 6) != 2)
+  }
+  if ((data[0] >> 6) != 2) {
     return rtcp_parse_error::bad_version;
-  if (data[1] != rtcp_type_sender_report && data[1] != rtcp_type_receiver_report)
+  }
+  if (data[1] != rtcp_type_sender_report && data[1] != rtcp_type_receiver_report) {
     return rtcp_parse_error::not_a_report;
+  }
   size_t declared = (size_t{load_be16(data + 2)} + 1) * 4;
-  if (declared != len)
+  if (declared != len) {
     return rtcp_parse_error::bad_length;
+  }
   size_t usable = len;
   if ((data[0] & 0x20) != 0) {
     size_t padding = data[len - 1];
-    if (padding == 0 || padding > len - 8)
+    if (padding == 0 || padding > len - 8) {
       return rtcp_parse_error::bad_padding;
+    }
     usable -= padding;
   }
   rtcp_report r;
   r.data_ = data;
-  if (usable < r.blocks_offset())
+  if (usable < r.blocks_offset()) {
     return rtcp_parse_error::too_short;
-  if (r.blocks_offset() + r.block_count() * report_block_size > usable)
+  }
+  if (r.blocks_offset() + r.block_count() * report_block_size > usable) {
     return rtcp_parse_error::truncated_report_blocks;
+  }
   return r;
 }
 
@@ -66,8 +73,9 @@ uint32_t rtcp_report::sender_ssrc() const {
 
 rtcp_sender_info rtcp_report::sender_info() const {
   rtcp_sender_info info;
-  if (!is_sender_report())
+  if (!is_sender_report()) {
     return info;
+  }
   info.ntp_timestamp = (uint64_t{load_be32(data_ + 8)} << 32) | load_be32(data_ + 12);
   info.rtp_timestamp = load_be32(data_ + 16);
   info.packet_count = load_be32(data_ + 20);
@@ -93,13 +101,16 @@ rtcp_report_block rtcp_report::block(size_t i) const {
 // -- rtcp_compound_reader -----------------------------------------------------
 
 bool rtcp_compound_reader::next() {
-  if (error_ != rtcp_parse_error::none)
+  if (error_ != rtcp_parse_error::none) {
     return false;
-  if (started_)
+  }
+  if (started_) {
     offset_ += size_;
+  }
   started_ = true;
-  if (data_ == nullptr || offset_ >= len_)
+  if (data_ == nullptr || offset_ >= len_) {
     return false;
+  }
   size_t left = len_ - offset_;
   const uint8_t* p = data_ + offset_;
   if (left < common_header_size) {

@@ -1,4 +1,5 @@
-// RTCP sender and receiver reports (RFC 3550 §6.4): walking a compound packet, reading report blocks.
+// RTCP sender and receiver reports (RFC 3550 §6.4): walking a compound packet, reading report
+// blocks.
 #pragma once
 
 #include <cstddef>
@@ -131,11 +132,13 @@ rtcp_parse_error for_each_rtcp_report(const uint8_t* data, size_t len, OnReport&
   rtcp_compound_reader reader{data, len};
   while (reader.next()) {
     auto type = reader.packet_type();
-    if (type != rtcp_type_sender_report && type != rtcp_type_receiver_report)
+    if (type != rtcp_type_sender_report && type != rtcp_type_receiver_report) {
       continue;
+    }
     auto report = rtcp_report::parse(reader.packet(), reader.packet_size());
-    if (!report)
+    if (!report) {
       return report.error();
+    }
     on_report(*report);
   }
   return reader.error();

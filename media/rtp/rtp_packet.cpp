@@ -24,22 +24,27 @@ std::string_view to_string(rtp_parse_error e) {
 }
 
 parse_result<rtp_packet, rtp_parse_error> rtp_packet::parse(const uint8_t* data, size_t len) {
-  if (data == nullptr || len < rtp_fixed_header_size)
+  if (data == nullptr || len < rtp_fixed_header_size) {
     return rtp_parse_error::too_short;
-  if ((data[0] >> 6) != 2)
+  }
+  if ((data[0] >> 6) != 2) {
     return rtp_parse_error::bad_version;
+  }
   rtp_packet p;
   p.data_ = data;
   p.size_ = len;
   size_t header = rtp_fixed_header_size + 4 * size_t{p.csrc_count()};
-  if (header > len)
+  if (header > len) {
     return rtp_parse_error::truncated_csrc;
+  }
   if (p.has_extension()) {
-    if (header + 4 > len)
+    if (header + 4 > len) {
       return rtp_parse_error::truncated_extension;
+    }
     size_t body = 4 * size_t{load_be16(data + header + 2)};
-    if (header + 4 + body > len)
+    if (header + 4 + body > len) {
       return rtp_parse_error::truncated_extension;
+    }
     p.extension_offset_ = header + 4;
     p.extension_size_ = body;
     header += 4 + body;
@@ -48,8 +53,9 @@ parse_result<rtp_packet, rtp_parse_error> rtp_packet::parse(const uint8_t* data,
   if (p.has_padding()) {
     // The count includes its own octet, so 0 is invalid (RFC 3550 §5.1).
     padding = data[len - 1];
-    if (padding == 0 || padding > len - header)
+    if (padding == 0 || padding > len - header) {
       return rtp_parse_error::bad_padding;
+    }
   }
   p.header_size_ = header;
   p.payload_size_ = len - header - padding;
@@ -77,8 +83,9 @@ uint16_t rtp_packet::extension_profile() const {
 }
 
 size_t write_rtp_header(uint8_t* out, size_t cap, const rtp_header& h) {
-  if (out == nullptr || cap < rtp_fixed_header_size || h.payload_type > 127)
+  if (out == nullptr || cap < rtp_fixed_header_size || h.payload_type > 127) {
     return 0;
+  }
   out[0] = 0x80;
   out[1] = static_cast<uint8_t>((h.marker ? 0x80 : 0x00) | h.payload_type);
   store_be16(out + 2, h.sequence);
@@ -88,8 +95,9 @@ size_t write_rtp_header(uint8_t* out, size_t cap, const rtp_header& h) {
 }
 
 bool is_rtcp_packet(const uint8_t* data, size_t len) {
-  if (data == nullptr || len < 4 || (data[0] >> 6) != 2)
+  if (data == nullptr || len < 4 || (data[0] >> 6) != 2) {
     return false;
+  }
   uint8_t pt = data[1] & 0x7f;
   return pt >= 64 && pt <= 95;
 }

@@ -69,7 +69,13 @@ void media_worker::stop() {
     was_started = started_;
   }
   if (was_started) {
-    g_main_loop_quit(loop_);  // thread-safe; run() drains what is still queued
+    // Quit from inside the loop: a g_main_loop_quit() that lands before g_main_loop_run() starts
+    // is forgotten by GLib. Queued behind the tasks already posted; run() drains the rest.
+    {
+      std::lock_guard<std::mutex> guard{tasks_mutex_};
+      tasks_.push_back([this] { g_main_loop_quit(loop_); });
+    }
+    g_source_set_ready_time(task_source_, 0);
     if (thread_.joinable())
       thread_.join();
   } else {

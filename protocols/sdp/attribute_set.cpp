@@ -21,24 +21,35 @@ bool fail(std::string& error, std::string reason) {
 }
 
 std::optional<media_direction> direction_named(std::string_view name) {
-  if (name == "sendrecv") return media_direction::sendrecv;
-  if (name == "sendonly") return media_direction::sendonly;
-  if (name == "recvonly") return media_direction::recvonly;
-  if (name == "inactive") return media_direction::inactive;
+  if (name == "sendrecv") {
+    return media_direction::sendrecv;
+  }
+  if (name == "sendonly") {
+    return media_direction::sendonly;
+  }
+  if (name == "recvonly") {
+    return media_direction::recvonly;
+  }
+  if (name == "inactive") {
+    return media_direction::inactive;
+  }
   return std::nullopt;
 }
 
 std::optional<setup_role> setup_named(std::string_view name) {
   for (auto role :
        {setup_role::actpass, setup_role::active, setup_role::passive, setup_role::holdconn}) {
-    if (grammar::iequals(name, to_string(role))) return role;
+    if (grammar::iequals(name, to_string(role))) {
+      return role;
+    }
   }
   return std::nullopt;
 }
 
-bool read_connection(const std::vector<std::string_view>& f, std::size_t at,
-                     connection_data& out) {
-  if (f.size() != at + 3) return false;
+bool read_connection(const std::vector<std::string_view>& f, std::size_t at, connection_data& out) {
+  if (f.size() != at + 3) {
+    return false;
+  }
   if (!grammar::is_token(f[at]) || !grammar::is_token(f[at + 1]) || !grammar::is_field(f[at + 2])) {
     return false;
   }
@@ -50,13 +61,19 @@ bool read_connection(const std::vector<std::string_view>& f, std::size_t at,
 
 bool read_rtpmap(std::string_view v, rtpmap& out) {
   auto f = grammar::split_fields(v);
-  if (f.size() != 2) return false;
-  if (!grammar::parse_number_as(f[0], max_payload_type, out.payload_type)) return false;
+  if (f.size() != 2) {
+    return false;
+  }
+  if (!grammar::parse_number_as(f[0], max_payload_type, out.payload_type)) {
+    return false;
+  }
   std::string_view encoding;
   std::string_view rest;
   bool found = false;
   grammar::split_once(f[1], '/', encoding, rest, found);
-  if (!found || !grammar::is_token(encoding)) return false;
+  if (!found || !grammar::is_token(encoding)) {
+    return false;
+  }
   std::string_view clock;
   std::string_view channels;
   grammar::split_once(rest, '/', clock, channels, found);
@@ -65,7 +82,9 @@ bool read_rtpmap(std::string_view v, rtpmap& out) {
   }
   if (found) {
     uint16_t n = 0;
-    if (!grammar::parse_number_as(channels, 255, n) || n == 0) return false;
+    if (!grammar::parse_number_as(channels, 255, n) || n == 0) {
+      return false;
+    }
     out.channels = n;
   }
   out.encoding = encoding;
@@ -77,8 +96,12 @@ bool read_fmtp(std::string_view v, fmtp& out) {
   std::string_view parameters;
   bool found = false;
   grammar::split_once(v, ' ', format, parameters, found);
-  if (!grammar::parse_number_as(format, max_payload_type, out.payload_type)) return false;
-  while (!parameters.empty() && parameters.front() == ' ') parameters.remove_prefix(1);
+  if (!grammar::parse_number_as(format, max_payload_type, out.payload_type)) {
+    return false;
+  }
+  while (!parameters.empty() && parameters.front() == ' ') {
+    parameters.remove_prefix(1);
+  }
   out.parameters = parameters;
   return true;
 }
@@ -92,7 +115,9 @@ bool read_ssrc(std::string_view v) {
 
 bool read_ssrc_group(std::string_view v) {
   auto f = grammar::split_fields(v);
-  if (f.empty() || !grammar::is_token(f[0])) return false;
+  if (f.empty() || !grammar::is_token(f[0])) {
+    return false;
+  }
   uint32_t ssrc = 0;
   return std::all_of(f.begin() + 1, f.end(), [&](std::string_view s) {
     return grammar::parse_number_as(s, UINT32_MAX, ssrc);
@@ -160,24 +185,34 @@ bool attribute_set::read(std::string_view text, bool rtp_formats, std::string& e
   std::string_view value;
   bool has_value = false;
   grammar::split_once(text, ':', name, value, has_value);
-  if (!grammar::is_token(name)) return fail(error, "bad attribute name");
+  if (!grammar::is_token(name)) {
+    return fail(error, "bad attribute name");
+  }
 
   auto flag = [&](bool& field) {
-    if (has_value) return fail(error, "a=" + std::string(name) + " takes no value");
+    if (has_value) {
+      return fail(error, "a=" + std::string(name) + " takes no value");
+    }
     field = true;
     return true;
   };
   auto needs_value = [&] {
-    if (!has_value || value.empty()) return fail(error, "a=" + std::string(name) + " needs a value");
+    if (!has_value || value.empty()) {
+      return fail(error, "a=" + std::string(name) + " needs a value");
+    }
     return true;
   };
   auto once = [&](bool present) {
-    if (present) return fail(error, "repeated a=" + std::string(name));
+    if (present) {
+      return fail(error, "repeated a=" + std::string(name));
+    }
     return true;
   };
 
   if (name == "mid") {
-    if (!needs_value() || !once(mid.has_value())) return false;
+    if (!needs_value() || !once(mid.has_value())) {
+      return false;
+    }
     if (!grammar::is_token(value) || value.size() > max_mid_length) {
       return fail(error, "bad a=mid");
     }
@@ -185,7 +220,9 @@ bool attribute_set::read(std::string_view text, bool rtp_formats, std::string& e
     return true;
   }
   if (name == "group") {
-    if (!needs_value()) return false;
+    if (!needs_value()) {
+      return false;
+    }
     auto f = grammar::split_fields(value);
     if (f.empty() || !std::all_of(f.begin(), f.end(), [](std::string_view s) {
           return grammar::is_token(s) && s.size() <= max_mid_length;
@@ -197,7 +234,9 @@ bool attribute_set::read(std::string_view text, bool rtp_formats, std::string& e
   }
   if (name == "ice-ufrag" || name == "ice-pwd") {
     auto& field = name == "ice-ufrag" ? ice_ufrag : ice_pwd;
-    if (!needs_value() || !once(field.has_value())) return false;
+    if (!needs_value() || !once(field.has_value())) {
+      return false;
+    }
     if (!grammar::is_ice_chars(value) || value.size() > max_ice_credential_length) {
       return fail(error, "bad a=" + std::string(name));
     }
@@ -205,7 +244,9 @@ bool attribute_set::read(std::string_view text, bool rtp_formats, std::string& e
     return true;
   }
   if (name == "ice-options") {
-    if (!needs_value() || !once(!ice_options.empty())) return false;
+    if (!needs_value() || !once(!ice_options.empty())) {
+      return false;
+    }
     auto f = grammar::split_fields(value);
     if (f.empty() || !std::all_of(f.begin(), f.end(), grammar::is_token)) {
       return fail(error, "bad a=ice-options");
@@ -213,21 +254,33 @@ bool attribute_set::read(std::string_view text, bool rtp_formats, std::string& e
     ice_options.assign(f.begin(), f.end());
     return true;
   }
-  if (name == "ice-lite") return flag(ice_lite);
+  if (name == "ice-lite") {
+    return flag(ice_lite);
+  }
   if (name == "candidate") {
-    if (!needs_value()) return false;
+    if (!needs_value()) {
+      return false;
+    }
     if (candidates.size() == max_candidates) {
       return fail(error, "more than " + std::to_string(max_candidates) + " candidates");
     }
     auto c = parse_candidate(value, error);
-    if (!c) return false;
+    if (!c) {
+      return false;
+    }
     candidates.push_back(std::move(*c));
     return true;
   }
-  if (name == "end-of-candidates") return flag(end_of_candidates);
+  if (name == "end-of-candidates") {
+    return flag(end_of_candidates);
+  }
   if (name == "fingerprint") {
-    if (!needs_value()) return false;
-    if (fingerprints.size() == max_fingerprints) return fail(error, "too many a=fingerprint");
+    if (!needs_value()) {
+      return false;
+    }
+    if (fingerprints.size() == max_fingerprints) {
+      return fail(error, "too many a=fingerprint");
+    }
     auto f = grammar::split_fields(value);
     if (f.size() != 2 || !grammar::is_token(f[0]) || f[0].size() > 16 ||
         grammar::fingerprint_bytes(f[1]) == 0) {
@@ -237,37 +290,59 @@ bool attribute_set::read(std::string_view text, bool rtp_formats, std::string& e
     return true;
   }
   if (name == "setup") {
-    if (!needs_value() || !once(setup.has_value())) return false;
+    if (!needs_value() || !once(setup.has_value())) {
+      return false;
+    }
     setup = setup_named(value);
-    if (!setup) return fail(error, "bad a=setup");
+    if (!setup) {
+      return fail(error, "bad a=setup");
+    }
     return true;
   }
   if (auto d = direction_named(name)) {
-    if (has_value) return fail(error, "a=" + std::string(name) + " takes no value");
-    if (direction) return fail(error, "more than one direction attribute");
+    if (has_value) {
+      return fail(error, "a=" + std::string(name) + " takes no value");
+    }
+    if (direction) {
+      return fail(error, "more than one direction attribute");
+    }
     direction = d;
     return true;
   }
   if (rtp_formats && name == "rtpmap") {
     rtpmap r;
-    if (!needs_value()) return false;
-    if (!read_rtpmap(value, r)) return fail(error, "bad a=rtpmap");
-    if (find_rtpmap(r.payload_type) != nullptr) return fail(error, "repeated a=rtpmap");
+    if (!needs_value()) {
+      return false;
+    }
+    if (!read_rtpmap(value, r)) {
+      return fail(error, "bad a=rtpmap");
+    }
+    if (find_rtpmap(r.payload_type) != nullptr) {
+      return fail(error, "repeated a=rtpmap");
+    }
     rtpmaps.push_back(std::move(r));
     return true;
   }
   if (rtp_formats && name == "fmtp") {
     fmtp f;
-    if (!needs_value()) return false;
-    if (!read_fmtp(value, f)) return fail(error, "bad a=fmtp");
-    if (find_fmtp(f.payload_type) != nullptr) return fail(error, "repeated a=fmtp");
+    if (!needs_value()) {
+      return false;
+    }
+    if (!read_fmtp(value, f)) {
+      return fail(error, "bad a=fmtp");
+    }
+    if (find_fmtp(f.payload_type) != nullptr) {
+      return fail(error, "repeated a=fmtp");
+    }
     fmtps.push_back(std::move(f));
     return true;
   }
   if (name == "ptime" || name == "maxptime") {
     auto& field = name == "ptime" ? ptime : maxptime;
     uint32_t ms = 0;
-    if (!needs_value() || !once(field.has_value())) return false;
+    if (!needs_value() || !once(field.has_value())) {
+      return false;
+    }
     if (!grammar::parse_number_as(value, max_ptime_ms, ms) || ms == 0) {
       return fail(error, "bad a=" + std::string(name));
     }
@@ -275,7 +350,9 @@ bool attribute_set::read(std::string_view text, bool rtp_formats, std::string& e
     return true;
   }
   if (name == "rtcp") {
-    if (!needs_value() || !once(rtcp.has_value())) return false;
+    if (!needs_value() || !once(rtcp.has_value())) {
+      return false;
+    }
     auto f = grammar::split_fields(value);
     rtcp_address r;
     if (f.empty() || !grammar::parse_number_as(f[0], UINT16_MAX, r.port)) {
@@ -283,33 +360,49 @@ bool attribute_set::read(std::string_view text, bool rtp_formats, std::string& e
     }
     if (f.size() > 1) {
       connection_data c;
-      if (!read_connection(f, 1, c)) return fail(error, "bad a=rtcp");
+      if (!read_connection(f, 1, c)) {
+        return fail(error, "bad a=rtcp");
+      }
       r.connection = std::move(c);
     }
     rtcp = std::move(r);
     return true;
   }
-  if (name == "rtcp-mux") return flag(rtcp_mux);
-  if (name == "rtcp-rsize") return flag(rtcp_rsize);
+  if (name == "rtcp-mux") {
+    return flag(rtcp_mux);
+  }
+  if (name == "rtcp-rsize") {
+    return flag(rtcp_rsize);
+  }
   if (name == "extmap" || name == "msid") {
-    if (!needs_value()) return false;
+    if (!needs_value()) {
+      return false;
+    }
     (name == "extmap" ? extmaps : msids).emplace_back(value);
     return true;
   }
   if (name == "ssrc") {
-    if (!needs_value()) return false;
-    if (!read_ssrc(value)) return fail(error, "bad a=ssrc");
+    if (!needs_value()) {
+      return false;
+    }
+    if (!read_ssrc(value)) {
+      return fail(error, "bad a=ssrc");
+    }
     ssrcs.emplace_back(value);
     return true;
   }
   if (name == "ssrc-group") {
-    if (!needs_value()) return false;
-    if (!read_ssrc_group(value)) return fail(error, "bad a=ssrc-group");
+    if (!needs_value()) {
+      return false;
+    }
+    if (!read_ssrc_group(value)) {
+      return fail(error, "bad a=ssrc-group");
+    }
     ssrc_groups.emplace_back(value);
     return true;
   }
-  others.push_back(attribute{std::string(name),
-                             has_value ? std::optional<std::string>(value) : std::nullopt});
+  others.push_back(
+      attribute{std::string(name), has_value ? std::optional<std::string>(value) : std::nullopt});
   return true;
 }
 
@@ -324,7 +417,9 @@ void attribute_set::write(std::string& out) const {
     }
     line(out, "group", value);
   }
-  if (ice_lite) line(out, "ice-lite");
+  if (ice_lite) {
+    line(out, "ice-lite");
+  }
   if (rtcp) {
     std::string value = std::to_string(rtcp->port);
     if (rtcp->connection) {
@@ -333,40 +428,77 @@ void attribute_set::write(std::string& out) const {
     }
     line(out, "rtcp", value);
   }
-  if (ice_ufrag) line(out, "ice-ufrag", *ice_ufrag);
-  if (ice_pwd) line(out, "ice-pwd", *ice_pwd);
+  if (ice_ufrag) {
+    line(out, "ice-ufrag", *ice_ufrag);
+  }
+  if (ice_pwd) {
+    line(out, "ice-pwd", *ice_pwd);
+  }
   if (!ice_options.empty()) {
     std::string value;
     for (const auto& o : ice_options) {
-      if (!value.empty()) value += ' ';
+      if (!value.empty()) {
+        value += ' ';
+      }
       value += o;
     }
     line(out, "ice-options", value);
   }
-  for (const auto& f : fingerprints) line(out, "fingerprint", f.algorithm + ' ' + f.value);
-  if (setup) line(out, "setup", to_string(*setup));
-  if (mid) line(out, "mid", *mid);
-  for (const auto& e : extmaps) line(out, "extmap", e);
-  if (direction) line(out, to_string(*direction));
-  for (const auto& m : msids) line(out, "msid", m);
-  if (rtcp_mux) line(out, "rtcp-mux");
-  if (rtcp_rsize) line(out, "rtcp-rsize");
+  for (const auto& f : fingerprints) {
+    line(out, "fingerprint", f.algorithm + ' ' + f.value);
+  }
+  if (setup) {
+    line(out, "setup", to_string(*setup));
+  }
+  if (mid) {
+    line(out, "mid", *mid);
+  }
+  for (const auto& e : extmaps) {
+    line(out, "extmap", e);
+  }
+  if (direction) {
+    line(out, to_string(*direction));
+  }
+  for (const auto& m : msids) {
+    line(out, "msid", m);
+  }
+  if (rtcp_mux) {
+    line(out, "rtcp-mux");
+  }
+  if (rtcp_rsize) {
+    line(out, "rtcp-rsize");
+  }
   for (const auto& r : rtpmaps) {
-    std::string value = std::to_string(r.payload_type) + ' ' + r.encoding + '/' +
-                        std::to_string(r.clock_rate);
-    if (r.channels) value += '/' + std::to_string(*r.channels);
+    std::string value =
+        std::to_string(r.payload_type) + ' ' + r.encoding + '/' + std::to_string(r.clock_rate);
+    if (r.channels) {
+      value += '/' + std::to_string(*r.channels);
+    }
     line(out, "rtpmap", value);
-    if (const auto* f = find_fmtp(r.payload_type)) write_fmtp(out, *f);
   }
+  // After every rtpmap rather than beside its own: rtpmaps and fmtps may come in different
+  // orders, and each list must read back as written.
   for (const auto& f : fmtps) {
-    if (find_rtpmap(f.payload_type) == nullptr) write_fmtp(out, f);
+    write_fmtp(out, f);
   }
-  if (ptime) line(out, "ptime", std::to_string(*ptime));
-  if (maxptime) line(out, "maxptime", std::to_string(*maxptime));
-  for (const auto& g : ssrc_groups) line(out, "ssrc-group", g);
-  for (const auto& s : ssrcs) line(out, "ssrc", s);
-  for (const auto& c : candidates) line(out, "candidate", c.to_string());
-  if (end_of_candidates) line(out, "end-of-candidates");
+  if (ptime) {
+    line(out, "ptime", std::to_string(*ptime));
+  }
+  if (maxptime) {
+    line(out, "maxptime", std::to_string(*maxptime));
+  }
+  for (const auto& g : ssrc_groups) {
+    line(out, "ssrc-group", g);
+  }
+  for (const auto& s : ssrcs) {
+    line(out, "ssrc", s);
+  }
+  for (const auto& c : candidates) {
+    line(out, "candidate", c.to_string());
+  }
+  if (end_of_candidates) {
+    line(out, "end-of-candidates");
+  }
   for (const auto& a : others) {
     if (a.value) {
       line(out, a.name, *a.value);

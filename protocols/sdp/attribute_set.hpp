@@ -89,7 +89,8 @@ struct attribute_set {
   bool read(std::string_view text, bool rtp_formats, std::string& error);
 
   /// Appends the a= lines, CRLF-terminated, in a fixed order: groups and identification first,
-  /// then ICE, DTLS, RTP parameters, SSRCs, candidates and finally the others.
+  /// then ICE, DTLS, RTP parameters (all rtpmaps, then all fmtps), SSRCs, candidates and
+  /// finally the others. Reading the result gives back an equal set.
   void write(std::string& out) const;
 };
 

@@ -19,9 +19,13 @@ bool answer_role_allowed(std::optional<setup_role> offered, dtls_role ours) {
 
 std::optional<dtls_role> choose_answer_role(std::optional<setup_role> offered,
                                             dtls_role preferred) {
-  if (answer_role_allowed(offered, preferred)) return preferred;
+  if (answer_role_allowed(offered, preferred)) {
+    return preferred;
+  }
   auto other = preferred == dtls_role::active ? dtls_role::passive : dtls_role::active;
-  if (answer_role_allowed(offered, other)) return other;
+  if (answer_role_allowed(offered, other)) {
+    return other;
+  }
   return std::nullopt;
 }
 

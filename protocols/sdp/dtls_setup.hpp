@@ -23,8 +23,7 @@ bool answer_role_allowed(std::optional<setup_role> offered, dtls_role ours);
 
 /// `preferred` when the offer allows it, else the one role the offer leaves; nullopt when the
 /// offer allows none (holdconn).
-std::optional<dtls_role> choose_answer_role(std::optional<setup_role> offered,
-                                            dtls_role preferred);
+std::optional<dtls_role> choose_answer_role(std::optional<setup_role> offered, dtls_role preferred);
 
 /// The offerer's role once the answer to its actpass offer arrives: the opposite of the
 /// answerer's. An absent a=setup counts as passive (RFC 4145 default for an answer); actpass

@@ -68,9 +68,15 @@ constexpr media_direction answer_direction(media_direction theirs, media_directi
   };
   bool we_send = sends(ours) && receives(theirs);
   bool we_receive = receives(ours) && sends(theirs);
-  if (we_send && we_receive) return media_direction::sendrecv;
-  if (we_send) return media_direction::sendonly;
-  if (we_receive) return media_direction::recvonly;
+  if (we_send && we_receive) {
+    return media_direction::sendrecv;
+  }
+  if (we_send) {
+    return media_direction::sendonly;
+  }
+  if (we_receive) {
+    return media_direction::recvonly;
+  }
   return media_direction::inactive;
 }
 

@@ -15,7 +15,9 @@ bool parse_number(std::string_view text, uint64_t max, uint64_t& out);
 template <class T>
 bool parse_number_as(std::string_view text, uint64_t max, T& out) {
   uint64_t value = 0;
-  if (!parse_number(text, max, value)) return false;
+  if (!parse_number(text, max, value)) {
+    return false;
+  }
   out = static_cast<T>(value);
   return true;
 }

@@ -58,8 +58,12 @@ std::string ice_candidate::to_string() const {
 }
 
 std::optional<ice_candidate> parse_candidate(std::string_view text, std::string& error) {
-  if (text.starts_with("a=")) text.remove_prefix(2);
-  if (text.starts_with("candidate:")) text.remove_prefix(10);
+  if (text.starts_with("a=")) {
+    text.remove_prefix(2);
+  }
+  if (text.starts_with("candidate:")) {
+    text.remove_prefix(10);
+  }
   auto fields = grammar::split_fields(text);
   if (fields.size() < 8) {
     error = "candidate: too few fields";

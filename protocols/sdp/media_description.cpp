@@ -18,10 +18,14 @@ bool media_description::has_payload_type(uint8_t payload_type) const {
 
 std::vector<uint8_t> media_description::payload_types() const {
   std::vector<uint8_t> result;
-  if (!is_rtp()) return result;
+  if (!is_rtp()) {
+    return result;
+  }
   for (const auto& f : formats) {
     uint8_t pt = 0;
-    if (grammar::parse_number_as(f, 127, pt)) result.push_back(pt);
+    if (grammar::parse_number_as(f, 127, pt)) {
+      result.push_back(pt);
+    }
   }
   return result;
 }
@@ -33,7 +37,9 @@ std::optional<uint8_t> media_description::find_payload_type(
     if (r == nullptr || !grammar::iequals(r->encoding, encoding) || r->clock_rate != clock_rate) {
       continue;
     }
-    if (channels && r->channels.value_or(1) != *channels) continue;
+    if (channels && r->channels.value_or(1) != *channels) {
+      continue;
+    }
     return pt;
   }
   return std::nullopt;

@@ -15,9 +15,9 @@
 namespace wrtc::sdp {
 
 /// Limits `parse` enforces before anything else reads the text.
-inline constexpr std::size_t max_sdp_bytes = 64 * 1024;
+inline constexpr std::size_t max_sdp_bytes = std::size_t{64} * 1024;
 inline constexpr std::size_t max_sdp_lines = 2000;
-inline constexpr std::size_t max_line_bytes = 4 * 1024;
+inline constexpr std::size_t max_line_bytes = std::size_t{4} * 1024;
 inline constexpr std::size_t max_media_sections = 16;
 
 /// Session-level lines plus the media sections, in order.

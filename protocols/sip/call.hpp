@@ -27,7 +27,8 @@ struct outgoing_call {
   std::string from_user;
   /// Tenant SIP domain.
   std::string domain;
-  /// A number (becomes sip:<to>@<domain>) or a sip:/sips: URI.
+  /// A number (letters, digits, "+*#-._()"; becomes sip:<to>@<domain>, '#' escaped) or a
+  /// sip:/sips: URI without URI headers.
   std::string to;
   /// SDP offer, sent as application/sdp; must not be empty (no late-offer INVITEs).
   std::string sdp;

@@ -1,46 +1,23 @@
 // REGISTER client: one nua handle per registration id, digest answers, outcome events.
 #include "protocols/sip/sip_registrar_client.hpp"
 
-#include <sofia-sip/msg_header.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_tag.h>
 #include <sofia-sip/url.h>
 
 #include <algorithm>
-#include <cctype>
 #include <exception>
+#include <optional>
 #include <string_view>
 #include <utility>
 
+#include "protocols/sip/sip_digest.hpp"
+#include "protocols/sip/sip_syntax.hpp"
 #include "protocols/sip/sofia_agent.hpp"
 
 namespace wrtc::sip {
 namespace {
-
-// RFC 3261 user part: unreserved and user-unreserved characters, plus escapes. Anything else
-// could break out of the URI (or the header) we build from it.
-bool is_valid_user(std::string_view user) {
-  static constexpr std::string_view extra = "-_.!~*'()&=+$,;?/%";
-  return !user.empty() && std::all_of(user.begin(), user.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || extra.find(c) != extra.npos;
-  });
-}
-
-// A host name or IPv4 address, optionally with a port; IPv6 references in brackets.
-bool is_valid_domain(std::string_view domain) {
-  static constexpr std::string_view extra = "-._:[]";
-  return !domain.empty() && std::all_of(domain.begin(), domain.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || extra.find(c) != extra.npos;
-  });
-}
-
-// NUTAG_AUTH takes "scheme:\"realm\":user:password" and sofia's auc_credentials() cuts the user
-// and the password at the next colon, so neither may hold one (nua has no other way in).
-bool is_usable_credential(std::string_view text) {
-  return std::none_of(text.begin(), text.end(),
-                      [](char c) { return c == ':' || c == '\0' || c == '\r' || c == '\n'; });
-}
 
 // No answer at all: nta's timer F (408) or a transport failure nta reports as a 503 of its own
 // (ICMP unreachable, connection refused, DNS failure). A 408 from the far end means the same.
@@ -99,7 +76,9 @@ void sip_registrar_client::register_aor(registration_request request) {
   }
 
   std::string registrar = "sip:" + reg->request.domain;
-  std::string contact = agent_.contact_for(reg->request.user);
+  // The parameter comes back in the Request-URI of INVITEs the proxy routes to this binding,
+  // which tells the call handler whose registration a call is for.
+  std::string contact = agent_.contact_for(reg->request.user, ";wrtc-reg=" + std::to_string(id));
   // nua copies the tag values before returning.
   nua_register(reg->handle, NUTAG_REGISTRAR(URL_STRING_MAKE(registrar.c_str())),
                SIPTAG_CONTACT_STR(contact.c_str()), SIPTAG_EXPIRES_STR(expires_.c_str()),
@@ -219,28 +198,16 @@ bool sip_registrar_client::answer_challenge(registration& reg, const sofia_event
   if (reg.credentials_sent || reg.request.auth_user.empty() || event.message == nullptr) {
     return false;
   }
-  msg_auth_t const* challenge = event.status == 401 ? event.message->sip_www_authenticate
-                                                    : event.message->sip_proxy_authenticate;
-  if (challenge == nullptr || challenge->au_scheme == nullptr) {
+  std::optional<std::string> credentials = digest_credentials(
+      event.message, event.status, reg.request.auth_user, reg.request.auth_password);
+  if (!credentials) {
     return false;
   }
-  char const* realm = msg_params_find(challenge->au_params, "realm=");
-  if (realm == nullptr) {
-    return false;
-  }
-
-  // The realm is compared with the challenge's as written, quotes included.
-  std::string quoted_realm = realm;
-  if (quoted_realm.empty() || quoted_realm.front() != '"') {
-    quoted_realm = "\"" + quoted_realm + "\"";
-  }
-  std::string credentials = std::string(challenge->au_scheme) + ":" + quoted_realm + ":" +
-                            reg.request.auth_user + ":" + reg.request.auth_password;
-  nua_authenticate(event.handle, NUTAG_AUTH(credentials.c_str()), TAG_END());
+  nua_authenticate(event.handle, NUTAG_AUTH(credentials->c_str()), TAG_END());
   reg.credentials_sent = true;
   agent_.log("debug", "registration " + std::to_string(reg.request.id) + ": " +
-                          std::to_string(event.status) + " challenge for realm " + quoted_realm +
-                          ", answering as " + reg.request.auth_user);
+                          std::to_string(event.status) + " challenge answered as " +
+                          reg.request.auth_user);
   return true;
 }
 

@@ -7,6 +7,7 @@
 #include <exception>
 #include <utility>
 
+#include "protocols/sip/sip_call_handler.hpp"
 #include "protocols/sip/sip_command_queue.hpp"
 #include "protocols/sip/sip_registrar_client.hpp"
 #include "protocols/sip/sofia_agent.hpp"
@@ -15,7 +16,13 @@ namespace wrtc::sip {
 
 std::unique_ptr<sip_stack> sip_stack::start(const sip_stack_config& cfg,
                                             registration_listener listener, std::string& error) {
-  std::unique_ptr<sip_stack> stack(new sip_stack(cfg, std::move(listener)));
+  return start(cfg, std::move(listener), call_listener{}, error);
+}
+
+std::unique_ptr<sip_stack> sip_stack::start(const sip_stack_config& cfg,
+                                            registration_listener registrations,
+                                            call_listener calls, std::string& error) {
+  std::unique_ptr<sip_stack> stack(new sip_stack(cfg, std::move(registrations), std::move(calls)));
   if (!stack->commands_->valid()) {
     error = "cannot create the SIP command eventfd";
     return nullptr;
@@ -34,8 +41,12 @@ std::unique_ptr<sip_stack> sip_stack::start(const sip_stack_config& cfg,
   return stack;
 }
 
-sip_stack::sip_stack(const sip_stack_config& cfg, registration_listener listener)
-    : cfg_(cfg), listener_(std::move(listener)), commands_(std::make_unique<sip_command_queue>()) {
+sip_stack::sip_stack(const sip_stack_config& cfg, registration_listener listener,
+                     call_listener calls)
+    : cfg_(cfg),
+      listener_(std::move(listener)),
+      call_listener_(std::move(calls)),
+      commands_(std::make_unique<sip_command_queue>()) {
   // nop
 }
 
@@ -72,6 +83,58 @@ void sip_stack::cancel(uint64_t id) {
   });
 }
 
+void sip_stack::invite(outgoing_call c) {
+  post([this, c = std::move(c)]() mutable {
+    if (calls_) {
+      calls_->invite(std::move(c));
+    }
+  });
+}
+
+void sip_stack::answer(uint64_t call_id, std::string sdp) {
+  post([this, call_id, sdp = std::move(sdp)]() mutable {
+    if (calls_) {
+      calls_->answer(call_id, std::move(sdp));
+    }
+  });
+}
+
+void sip_stack::respond(uint64_t call_id, int status, std::string phrase) {
+  respond(call_id, status, std::move(phrase), std::string{});
+}
+
+void sip_stack::respond(uint64_t call_id, int status, std::string phrase, std::string sdp) {
+  post([this, call_id, status, phrase = std::move(phrase), sdp = std::move(sdp)]() mutable {
+    if (calls_) {
+      calls_->respond(call_id, status, std::move(phrase), std::move(sdp));
+    }
+  });
+}
+
+void sip_stack::hangup(uint64_t call_id) {
+  post([this, call_id] {
+    if (calls_) {
+      calls_->hangup(call_id);
+    }
+  });
+}
+
+void sip_stack::answer_reinvite(uint64_t call_id, std::string sdp) {
+  post([this, call_id, sdp = std::move(sdp)]() mutable {
+    if (calls_) {
+      calls_->answer_reinvite(call_id, std::move(sdp));
+    }
+  });
+}
+
+void sip_stack::respond_reinvite(uint64_t call_id, int status, std::string phrase) {
+  post([this, call_id, status, phrase = std::move(phrase)]() mutable {
+    if (calls_) {
+      calls_->respond_reinvite(call_id, status, std::move(phrase));
+    }
+  });
+}
+
 void sip_stack::post(std::function<void()> work) {
   // Dropped silently once the stack is stopping: nothing would report on it anyway.
   commands_->post([this, work = std::move(work)] {
@@ -95,6 +158,12 @@ void sip_stack::run(std::promise<std::string>& started) {
     if (agent_->open(error)) {
       registrar_ =
           std::make_unique<sip_registrar_client>(*agent_, cfg_.register_expires, listener_);
+      calls_ = std::make_unique<sip_call_handler>(*agent_, cfg_.invite_timeout, cfg_.answer_timeout,
+                                                  call_listener_);
+      // Without a listener nobody could answer: the agent's own 480 fallback stays in place.
+      if (call_listener_) {
+        agent_->set_inbound_sink(calls_.get());
+      }
       if (!commands_->attach(agent_->root())) {
         error = "cannot watch the SIP command eventfd";
       }
@@ -114,6 +183,10 @@ void sip_stack::run(std::promise<std::string>& started) {
   }
 
   commands_->close();
+  if (agent_) {
+    agent_->set_inbound_sink(nullptr);
+  }
+  calls_.reset();
   registrar_.reset();
   agent_.reset();
   su_deinit();
@@ -124,9 +197,14 @@ void sip_stack::run(std::promise<std::string>& started) {
 
 void sip_stack::stop_on_sip_thread() {
   // Handles go first so that nua_shutdown() finds nothing to un-register and ends at once.
+  if (calls_) {
+    calls_->forget_all();
+  }
   if (registrar_) {
     registrar_->forget_all();
   }
+  agent_->set_inbound_sink(nullptr);
+  calls_.reset();
   registrar_.reset();
   agent_->shutdown();
 }

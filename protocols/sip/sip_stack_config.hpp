@@ -33,6 +33,18 @@ struct sip_stack_config {
   std::string contact_host;
   /// Optional sink for the stack's log lines.
   sip_log_hook log;
+
+  // -- calls --
+  /// An outgoing INVITE with no final answer after this is CANCELled (timer C); the call ends
+  /// with 408, reason "timeout".
+  std::chrono::milliseconds invite_timeout{120000};
+  /// An incoming INVITE the application has not answered finally after this is answered 480 by
+  /// the stack, which reports `ended` with reason "timeout". A re-INVITE left unanswered as long
+  /// is answered 488 (the call goes on).
+  std::chrono::milliseconds answer_timeout{60000};
+  /// SIP timer T1 (RFC 3261): retransmissions start at T1, timers B and F are 64*T1 (32 s).
+  /// Only tests should change it.
+  std::chrono::milliseconds sip_t1{500};
 };
 
 }  // namespace wrtc::sip

@@ -1,6 +1,7 @@
 // Checks of application-supplied text before it is written into SIP messages.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace wrtc::sip {
@@ -18,8 +19,17 @@ bool is_valid_domain(std::string_view domain);
 bool is_usable_credential(std::string_view text);
 
 /// A sip: or sips: URI with a host, made only of characters a URI may hold (no spaces, quotes,
-/// angle brackets or line breaks), so that it can be put between '<' and '>' as it is.
+/// angle brackets or line breaks), so that it can be put between '<' and '>' as it is. URI
+/// headers ('?') are refused: sofia would copy them into the request.
 bool is_valid_sip_uri(std::string_view uri);
+
+/// A dial string that becomes the user part of sip:<number>@<domain>: letters, digits and
+/// "+*#-._()", at most 64 characters. '#' must be written "%23" in the URI (see
+/// number_as_user()).
+bool is_valid_number(std::string_view number);
+
+/// `number` (is_valid_number()) as a URI user part: '#' escaped.
+std::string number_as_user(std::string_view number);
 
 /// An RFC 3261 token: a header name the application may add.
 bool is_valid_header_name(std::string_view name);

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -24,9 +25,11 @@ namespace wrtc::sip {
 namespace {
 
 // Methods we answer ourselves. OPTIONS is answered by nua; INVITE and INFO reach the inbound sink
-// (or the 480 fallback). UPDATE and PRACK are listed for the calls to come; outside a dialog nua
-// answers them 481. Anything else gets 405 with this list.
-constexpr char const* allowed_methods = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, PRACK";
+// (or the 480 fallback). Anything else gets 405 with this list. UPDATE is left out on purpose:
+// with media disabled nua answers an UPDATE offer 200 on its own, without an SDP answer, and
+// believes the offer/answer done; peers that see no UPDATE in Allow use re-INVITE. PRACK is left
+// out with 100rel (see supported_extensions).
+constexpr char const* allowed_methods = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO";
 
 // Without this nua answers INFO 200 on its own; the application decides.
 constexpr char const* application_methods = "INVITE, INFO";
@@ -103,6 +106,7 @@ bool sofia_agent::open(std::string& error) {
   std::string bind_url = "sip:" + uri_host(bind_host) + ":" + bind_port;
   std::string proxy_uri = has_proxy_ ? proxy_.uri() : std::string{};
   std::string user_agent = cfg_.user_agent.empty() ? "wrtc" : cfg_.user_agent;
+  auto sip_t1 = static_cast<unsigned>(std::max<long long>(cfg_.sip_t1.count(), 1));
 
   // clang-format off
   nua_ = nua_create(root_, &sofia_agent::on_nua_event, this,
@@ -113,6 +117,27 @@ bool sofia_agent::open(std::string& error) {
                     NUTAG_APPL_METHOD(application_methods),
                     // SDP is written by the media layer, not by sofia's offer/answer engine.
                     NUTAG_MEDIA_ENABLE(0),
+                    // The application answers every INVITE itself (after 100 Trying, sent by
+                    // nua at once); nua only ACKs the 2xx answers to our INVITEs.
+                    NUTAG_AUTOANSWER(0),
+                    NUTAG_AUTOALERT(0),
+                    NUTAG_AUTOACK(1),
+                    // No session timers: nua's defaults would ask for Session-Expires: 1800 and
+                    // refresh with re-INVITEs carrying the INVITE's SDP. nua's own Supported
+                    // ("timer, 100rel") is replaced by none: without "timer" nua neither asks
+                    // for nor honours Session-Expires, and without "100rel" every provisional
+                    // response is unreliable (no PRACK); an INVITE that Requires an extension
+                    // gets 420.
+                    NUTAG_SESSION_TIMER(0),
+                    NUTAG_SESSION_REFRESHER(nua_no_refresher),
+                    SIPTAG_SUPPORTED(nullptr),
+                    // nua's own "CANCEL after so many seconds without a final answer" never
+                    // fires in this sofia build; the call handler keeps that timer itself.
+                    NUTAG_INVITE_TIMER(0),
+                    // Retransmissions start at T1; timers B and F (64*T1) are a separate
+                    // setting that nta does not derive from a changed T1. Only tests lower them.
+                    NTATAG_SIP_T1(sip_t1),
+                    NTATAG_SIP_T1X64(64 * sip_t1),
                     // We give REGISTER an explicit Contact; the outbound engine's NAT probing,
                     // self-OPTIONS validation and keepalives would only add traffic (and may
                     // un-register on their own) in a gateway sitting next to its proxy.
@@ -194,13 +219,14 @@ void sofia_agent::close() {
   }
 }
 
-std::string sofia_agent::contact_for(std::string_view user) const {
+std::string sofia_agent::contact_for(std::string_view user, std::string_view uri_params) const {
   std::string contact = "<sip:";
   contact += user;
   contact += "@" + uri_host(contact_host_) + ":" + std::to_string(port_);
   if (has_proxy_ && proxy_.tcp) {
     contact += ";transport=tcp";
   }
+  contact += uri_params;
   contact += ">";
   return contact;
 }

@@ -18,11 +18,16 @@ namespace wrtc::sip {
 ///
 /// nua events are routed by handle magic: a handle created with (or bound to) a sofia_event_sink
 /// gets its events delivered there. Inbound requests arrive on fresh handles that nobody owns;
-/// they go to the inbound sink when one is set (the call handler, in a later change), otherwise
-/// they are answered 480 Temporarily Unavailable and their handle is destroyed. OPTIONS is
-/// answered 200 by nua itself. Methods outside our Allow list get 405 from nua, requests that
-/// need a dialog (BYE, CANCEL, ACK, PRACK, UPDATE) get 481, and malformed messages are rejected
-/// (400) or dropped by nta before anything reaches this class.
+/// they go to the inbound sink when one is set (the sip_call_handler, when the stack has a call
+/// listener), otherwise they are answered 480 Temporarily Unavailable and their handle is
+/// destroyed. OPTIONS is answered 200 by nua itself. Methods outside our Allow list get 405 from
+/// nua, requests that need a dialog (BYE, CANCEL, ACK, INFO without a dialog) get 481, requests
+/// requiring an extension (Require:) get 420 since we support none, and malformed messages are
+/// rejected (400) or dropped by nta before anything reaches this class.
+///
+/// Call behaviour set here for the whole stack: nua never answers an INVITE by itself (no
+/// automatic 180 or 200; 100 Trying is sent at once), ACKs 2xx answers itself, keeps no session
+/// timers, and handles no SDP (bodies are passed through as they are).
 class sofia_agent {
  public:
   // -- constructors and destructors -------------------------------------------
@@ -63,8 +68,9 @@ class sofia_agent {
   /// Host written in our Contact headers.
   const std::string& contact_host() const { return contact_host_; }
 
-  /// "<sip:user@host:port>", with ";transport=tcp" when the proxy is reached over TCP.
-  std::string contact_for(std::string_view user) const;
+  /// "<sip:user@host:port>", with ";transport=tcp" when the proxy is reached over TCP, followed
+  /// by `uri_params` (e.g. ";wrtc-reg=42") inside the brackets.
+  std::string contact_for(std::string_view user, std::string_view uri_params = {}) const;
 
   /// Gives inbound requests on unowned handles to `sink` (nullptr: reject them with 480). The
   /// sink takes over the handle with nua_handle_bind() or must destroy it.

@@ -14,6 +14,8 @@
 #   BENCH_HOLD_SECONDS           idle time before memory is read (default 10)
 #   BENCH_RUN_SECONDS            limit of one loadgen run (default 900)
 #   BENCH_ROUNDS                 loadgen runs per gateway, to tell leaks from allocator reuse (default 1)
+#   BENCH_PAUSE_SECONDS          pause between rounds (default 0; ended sessions linger until their
+#                                poll-grace check, 120 s here, so use 130 to see the steady state)
 #   BENCH_OUT                    results folder (default: a new /tmp/wrtc-bench-signin.* folder)
 set -uo pipefail
 
@@ -28,6 +30,7 @@ CONCURRENCY=${BENCH_CONCURRENCY:-100}
 HOLD=${BENCH_HOLD_SECONDS:-10}
 RUN_SECONDS=${BENCH_RUN_SECONDS:-900}
 ROUNDS=${BENCH_ROUNDS:-1}
+PAUSE=${BENCH_PAUSE_SECONDS:-0}
 OUT=${BENCH_OUT:-$(mktemp -d /tmp/wrtc-bench-signin.XXXXXX)}
 LOOPBACK=127.0.0.1
 CLIENT_ID=wrtc
@@ -169,7 +172,7 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 s, o, g = r["signin"], r["signout"], r["gateway"]
 cpu = {w["name"]: w.get("cpu_percent") for w in r["watched_signin_cpu"]}
-lat = s["latency_ms"]
+lat = s["latency_ms"] or {"p50": 0, "p99": 0, "max": 0}
 loadgen = 100.0 * r["loadgen_signin_cpu_seconds"] / s["seconds"] if s["seconds"] else 0
 print("agents %d: %.0f sign-ins/s (%d ok, errors %s), latency p50 %.1f ms p99 %.1f ms max %.1f ms; "
       "%s KiB RSS per idle agent (%s -> %s KiB, %s KiB after sign-out); %.0f sign-outs/s "
@@ -210,7 +213,10 @@ for agents in $AGENT_COUNTS; do
   # round to round is a leak, RSS that stays is the allocator keeping freed memory.
   for ((round = 1; round <= ROUNDS; round++)); do
     tag=$agents
-    [ "$round" -eq 1 ] || tag=${agents}_round$round
+    if [ "$round" -gt 1 ]; then
+      tag=${agents}_round$round
+      sleep "$PAUSE"
+    fi
     cmd=("$LOADGEN" signin --gateway "http://$LOOPBACK:$HTTP_PORT" --agents "$agents"
       --concurrency "$CONCURRENCY" --hold-seconds "$HOLD" --gateway-pid "$GW_PID"
       --metrics "http://$LOOPBACK:$METRICS_PORT/metrics"

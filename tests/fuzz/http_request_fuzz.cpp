@@ -18,6 +18,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <string>
@@ -227,6 +228,24 @@ std::vector<outcome> serve(std::string_view bytes, std::size_t piece,
   return seen;
 }
 
+bool is_rejection(const outcome& o) {
+  return o.verdict != "accepted" && o.verdict != "close";
+}
+
+// Both reads must hand the application the same requests and end the same way. Which refusal a
+// broken request gets may differ: once Beast had to wait for more input it only looks for the
+// blank line that ends the header, so a header that is both broken and over the limit gets 431
+// when it arrives in pieces and 400 when it arrives at once. Either way it is refused.
+bool same_reading(const std::vector<outcome>& a, const std::vector<outcome>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    bool last = i + 1 == a.size();
+    if (last && is_rejection(a[i]) && is_rejection(b[i])) continue;
+    if (!(a[i] == b[i])) return false;
+  }
+  return true;
+}
+
 // The target splitter and query walker on bytes Beast would never let through: cheap, and they
 // must not depend on Beast's filtering for memory safety.
 void split_raw(std::string_view bytes) {
@@ -252,7 +271,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (piece != std::numeric_limits<std::size_t>::max()) {
     // The parser may not read a request differently depending on how TCP cut it.
     auto whole = serve(bytes, std::numeric_limits<std::size_t>::max(), cfg);
-    require(in_pieces == whole);
+    if (!same_reading(in_pieces, whole)) {
+      std::fprintf(stderr, "read in %zu-byte pieces:", piece);
+      for (const auto& o : in_pieces) std::fprintf(stderr, " [%s]", o.verdict.c_str());
+      std::fprintf(stderr, "\nread in one piece:");
+      for (const auto& o : whole) std::fprintf(stderr, " [%s]", o.verdict.c_str());
+      std::fprintf(stderr, "\n");
+      std::abort();
+    }
   }
   split_raw(bytes);
   return 0;

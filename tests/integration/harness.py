@@ -616,12 +616,12 @@ class SilentRegistrar:
 class Kamailio:
     """Kamailio as in-memory registrar on UDP and TCP 127.0.0.1:port; `contacts(aor)` via kamcmd."""
 
-    def __init__(self, workdir, port=None, defines=()):
+    def __init__(self, workdir, port=None, defines=(), cfg=KAMAILIO_CFG):
         self.port = port or free_port(udp=True)
         # The ctl socket path must fit in sun_path (Kamailio allows 104 bytes): a short folder.
         self.rundir = Path(tempfile.mkdtemp(prefix="wrtc-kam-"))
         self.ctl = self.rundir / "kamailio_ctl"
-        argv = ["kamailio", "-DD", "-E", "-f", KAMAILIO_CFG,
+        argv = ["kamailio", "-DD", "-E", "-f", cfg,
                 "-l", "udp:%s:%d" % (LOOPBACK, self.port), "-l", "tcp:%s:%d" % (LOOPBACK, self.port),
                 "-Y", self.rundir, "-m", 64, "-M", 8]
         for define in defines:
