@@ -247,7 +247,7 @@ void inbound_media_ready(self_ptr self, const media::local_webrtc_params& webrtc
   local.ice_pwd = webrtc.ice_pwd;
   local.candidates = webrtc.candidates;
   local.local_fingerprint = sdp::fingerprint{"sha-256", webrtc.fingerprint_sha256};
-  local.ssrc = static_cast<uint32_t>(random_u64());
+  local.ssrc = webrtc.ssrc;
   local.cname = security::random_hex(8);
   sdp::sdp_error err;
   auto offer = sdp::build_webrtc_offer(local, err);
@@ -359,7 +359,7 @@ void outbound_media_ready(self_ptr self, const media::local_webrtc_params& webrt
   local.ice_pwd = webrtc.ice_pwd;
   local.candidates = webrtc.candidates;
   local.local_fingerprint = sdp::fingerprint{"sha-256", webrtc.fingerprint_sha256};
-  local.ssrc = static_cast<uint32_t>(random_u64());
+  local.ssrc = webrtc.ssrc;
   local.cname = security::random_hex(8);
   sdp::sdp_error err;
   std::optional<sdp::webrtc_answer> answer;
@@ -547,6 +547,13 @@ caf::behavior call_leg(caf::stateful_actor<call_leg_state>* self, call_leg_param
     [=](media_stats_atom, const media::call_media_stats& stats) {
       auto& st = self->state;
       st.data.stats = stats;
+      log_call(self, log::level::debug, "media stats",
+               {{"browser_in", std::to_string(stats.browser.packets_in)},
+                {"browser_out", std::to_string(stats.browser.packets_out)},
+                {"sip_in", std::to_string(stats.sip.packets_in)},
+                {"sip_out", std::to_string(stats.sip.packets_out)},
+                {"transcoder_dropped", std::to_string(stats.transcoder_dropped)},
+                {"srtp_unauthenticated", std::to_string(stats.srtp_unauthenticated)}});
       if (st.transcoder) self->send(st.transcoder, media_stats_atom::value, stats);
     },
     [=](call_answer_atom, const http_exchange_ptr& ex, const std::string& sdp_text) {

@@ -192,7 +192,7 @@ namespace wrtc::media {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, local_webrtc_params& x) {
   return f(caf::meta::type_name("local_webrtc_params"), x.ice_ufrag, caf::meta::omittable(),
-           x.ice_pwd, x.candidates, x.fingerprint_sha256);
+           x.ice_pwd, x.candidates, x.fingerprint_sha256, x.ssrc);
 }
 
 template <class Inspector>

@@ -2,6 +2,7 @@
 #include "actors/signalling_api.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <functional>
 

@@ -217,8 +217,13 @@
 
     /** Hangs up, rejects (before answer) or cancels (while ringing) a call. */
     async hangup(callId) {
-      this._closeCall(callId);
-      await this._request('DELETE', '/v1/sessions/' + this.session + '/calls/' + callId);
+      // Tell the gateway first: closing the peer connection first would look like a media
+      // failure to it (DTLS close_notify) and race the hang-up.
+      try {
+        await this._request('DELETE', '/v1/sessions/' + this.session + '/calls/' + callId);
+      } finally {
+        this._closeCall(callId);
+      }
     }
 
     _closeCall(callId) {

@@ -26,7 +26,7 @@ constexpr std::uint64_t max_body_bytes = std::uint64_t{8} * 1024 * 1024;
 
 keepalive_connection::keepalive_connection(asio::io_context& io,
                                            const asio::ip::tcp::endpoint& peer)
-    : peer_(std::move(peer)), stream_(io) {
+    : peer_(peer), stream_(io) {
   // nop
 }
 

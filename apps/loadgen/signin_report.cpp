@@ -146,6 +146,9 @@ nlohmann::json signin_report::to_json() const {
            ? nlohmann::json(round2(100.0 * *gateway_cpu_seconds / signin.seconds))
            : nlohmann::json(nullptr)},
       {"signin_threads", cpu_json(gateway_threads, signin.seconds)},
+      {"idle_cpu_percent", gateway_idle_cpu_percent
+                               ? nlohmann::json(round2(*gateway_idle_cpu_percent))
+                               : nlohmann::json(nullptr)},
   };
   nlohmann::json metrics_json = nullptr;
   if (metrics_checked) {
@@ -223,6 +226,9 @@ std::string signin_report::to_text() const {
     };
     out << "gateway   pid " << *gateway_pid << ": RSS before " << kib(rss_before_kib) << ", idle "
         << kib(rss_idle_kib) << ", after sign-out " << kib(rss_after_signout_kib);
+    if (gateway_idle_cpu_percent) {
+      out << "; CPU while idle " << fixed(*gateway_idle_cpu_percent) << "% of one core";
+    }
     if (auto per = rss_per_agent_kib()) {
       out << "; " << fixed(*per, 2) << " KiB per agent";
     }

@@ -70,6 +70,8 @@ struct signin_report {
   std::optional<long> rss_after_signout_kib;
   std::optional<double> gateway_cpu_seconds;
   std::vector<cpu_use> gateway_threads;
+  /// Gateway CPU during the hold (every agent idle, polls parked), in % of one core.
+  std::optional<double> gateway_idle_cpu_percent;
   std::vector<cpu_use> watched;
   double loadgen_cpu_seconds = 0;
 

@@ -124,7 +124,7 @@ signin_report signin_run::execute(uint64_t open_file_limit) {
 
 keepalive_connection::request signin_run::make_request(http::verb verb,
                                                        const std::string& target) const {
-  keepalive_connection::request req{verb, std::move(target), 11};
+  keepalive_connection::request req{verb, target, 11};
   req.set(http::field::host, agent_settings_.host);
   req.set(http::field::user_agent, "wrtc-loadgen");
   req.keep_alive(true);
@@ -219,6 +219,10 @@ void signin_run::agent_settled() {
 void signin_run::start_hold() {
   report_.settle_seconds = seconds_since(settle_started_);
   phase_ = phase::holding;
+  hold_started_ = clock_type::now();
+  if (options_.gateway_pid) {
+    hold_cpu_start_ = process_probe::cpu_seconds(*options_.gateway_pid);
+  }
   std::cerr << "wrtc-loadgen: " << open_polls_ << " agents polling; holding "
             << options_.hold.count() << " s\n";
   phase_timer_.expires_after(options_.hold);
@@ -234,6 +238,11 @@ void signin_run::after_hold() {
       std::count_if(agents_.begin(), agents_.end(), [](const auto& a) { return a->polling(); }));
   if (options_.gateway_pid) {
     report_.rss_idle_kib = process_probe::rss_kib(*options_.gateway_pid);
+    auto cpu = process_probe::cpu_seconds(*options_.gateway_pid);
+    auto seconds = seconds_since(hold_started_);
+    if (cpu && hold_cpu_start_ && seconds > 0) {
+      report_.gateway_idle_cpu_percent = 100.0 * (*cpu - *hold_cpu_start_) / seconds;
+    }
   }
   if (metrics_endpoint_) {
     read_metrics();
@@ -303,7 +312,7 @@ void signin_run::next_signout(std::size_t slot) {
   ++report_.signout.attempted;
   pool_[slot]->exchange(
       std::move(req), options_.request_timeout,
-      [this, slot, index](exchange_result r) { on_signout(slot, index, std::move(r)); });
+      [this, slot, index](const exchange_result& r) { on_signout(slot, index, r); });
 }
 
 void signin_run::on_signout(std::size_t slot, std::size_t index, const exchange_result& result) {

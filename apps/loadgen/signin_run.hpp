@@ -94,6 +94,8 @@ class signin_run final : public agent_listener {
   cpu_snapshot signin_cpu_start_;
   std::chrono::steady_clock::time_point phase_started_;
   std::chrono::steady_clock::time_point settle_started_;
+  std::chrono::steady_clock::time_point hold_started_;
+  std::optional<double> hold_cpu_start_;
   std::size_t next_agent_ = 0;
   std::size_t in_flight_ = 0;
   /// Signed-in agents whose first poll brought `session.registered`, or whose session was lost.

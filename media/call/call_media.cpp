@@ -1,4 +1,4 @@
-// One call's media on one worker: ICE + DTLS-SRTP toward the browser, RTP toward SIP, the transcoder between.
+// One call's media on one worker: ICE + DTLS-SRTP, SIP-side RTP, and the transcoder between.
 #include "media/call/call_media.hpp"
 
 #include <cstring>
@@ -30,21 +30,21 @@ bool valid_payload_type(int pt) {
 
 // -- constructors and destructors -----------------------------------------------
 
-call_media::call_media(uint64_t call_id, const call_media_context& ctx,
-                       call_media_options options, std::shared_ptr<call_media_listener> listener)
-  : call_id_(call_id),
-    options_(options),
-    ctx_(ctx),
-    listener_(std::move(listener)),
-    dtls_timer_(*ctx.worker),
-    connect_timer_(*ctx.worker),
-    stats_timer_(*ctx.worker),
-    browser_ssrc_(random32()),
-    sip_ssrc_(random32()),
-    browser_initial_sequence_(static_cast<uint16_t>(random32())),
-    sip_initial_sequence_(static_cast<uint16_t>(random32())),
-    browser_initial_timestamp_(random32()),
-    sip_initial_timestamp_(random32()) {
+call_media::call_media(uint64_t call_id, const call_media_context& ctx, call_media_options options,
+                       std::shared_ptr<call_media_listener> listener)
+    : call_id_(call_id),
+      options_(options),
+      ctx_(ctx),
+      listener_(std::move(listener)),
+      dtls_timer_(*ctx.worker),
+      connect_timer_(*ctx.worker),
+      stats_timer_(*ctx.worker),
+      browser_ssrc_(random32()),
+      sip_ssrc_(random32()),
+      browser_initial_sequence_(static_cast<uint16_t>(random32())),
+      sip_initial_sequence_(static_cast<uint16_t>(random32())),
+      browser_initial_timestamp_(random32()),
+      sip_initial_timestamp_(random32()) {
   // nop
 }
 
@@ -93,8 +93,7 @@ void call_media::start() {
 }
 
 void call_media::set_remote_webrtc(remote_webrtc_params params) {
-  if (failed_ || !ice_)
-    return;
+  if (failed_ || !ice_) return;
   if (!valid_payload_type(params.opus_pt) || !valid_payload_type(params.dtmf_pt)) {
     fail("browser payload type out of range", false);
     return;
@@ -120,14 +119,12 @@ void call_media::set_remote_webrtc(remote_webrtc_params params) {
 }
 
 void call_media::add_remote_candidates(const std::vector<std::string>& lines) {
-  if (failed_ || !ice_)
-    return;
+  if (failed_ || !ice_) return;
   ice_->add_remote_candidates(lines);
 }
 
 void call_media::set_remote_sip(remote_sip_params params) {
-  if (failed_ || !socket_)
-    return;
+  if (failed_ || !socket_) return;
   if (!valid_payload_type(params.codec_pt) || !valid_payload_type(params.dtmf_pt)) {
     fail("SIP payload type out of range", false);
     return;
@@ -181,14 +178,14 @@ call_media_stats call_media::stats() const {
 // -- ICE --------------------------------------------------------------------------
 
 void call_media::ice_gathering_done(ice_agent& agent) {
-  if (failed_ || ready_reported_)
-    return;
+  if (failed_ || ready_reported_) return;
   ready_reported_ = true;
   local_webrtc_params webrtc;
   webrtc.ice_ufrag = agent.local_ufrag();
   webrtc.ice_pwd = agent.local_pwd();
   webrtc.candidates = agent.local_candidates();
   webrtc.fingerprint_sha256 = ctx_.certificate->fingerprint_sha256();
+  webrtc.ssrc = browser_ssrc_;
   local_sip_params sip;
   sip.address = socket_->local_address();
   sip.rtp_port = socket_->rtp_port();
@@ -196,8 +193,7 @@ void call_media::ice_gathering_done(ice_agent& agent) {
 }
 
 void call_media::ice_state_changed(ice_agent&, ice_state state) {
-  if (failed_)
-    return;
+  if (failed_) return;
   switch (state) {
     case ice_state::connected:
     case ice_state::ready:
@@ -214,8 +210,7 @@ void call_media::ice_state_changed(ice_agent&, ice_state state) {
 }
 
 void call_media::ice_datagram(ice_agent&, uint8_t* data, size_t len) {
-  if (failed_)
-    return;
+  if (failed_) return;
   if (looks_like_dtls(data, len)) {
     if (dtls_) {
       dtls_->on_datagram(data, len);
@@ -254,8 +249,7 @@ void call_media::ice_datagram(ice_agent&, uint8_t* data, size_t len) {
 // -- SIP side ---------------------------------------------------------------------
 
 void call_media::rtp_datagram(rtp_socket&, uint8_t* data, size_t len) {
-  if (failed_)
-    return;
+  if (failed_) return;
   forward_to_browser(data, len);
 }
 
@@ -274,13 +268,11 @@ void call_media::rtcp_datagram(rtp_socket&, uint8_t* data, size_t len) {
 // -- DTLS -------------------------------------------------------------------------
 
 void call_media::dtls_send(const uint8_t* data, size_t len) {
-  if (ice_ && !ice_->send(data, len))
-    ++browser_.send_errors;
+  if (ice_ && !ice_->send(data, len)) ++browser_.send_errors;
 }
 
 void call_media::dtls_connected(const srtp_keys& keys) {
-  if (failed_)
-    return;
+  if (failed_) return;
   std::string error;
   srtp_in_ = srtp_session::create(keys.profile, srtp_session::direction::inbound,
                                   keys.remote_master, error);
@@ -313,8 +305,7 @@ void call_media::dtls_closed() {
 // -- internals --------------------------------------------------------------------
 
 void call_media::maybe_start_dtls() {
-  if (dtls_started_ || !ice_connected_ || !remote_webrtc_ || !dtls_)
-    return;
+  if (dtls_started_ || !ice_connected_ || !remote_webrtc_ || !dtls_) return;
   dtls_started_ = true;
   dtls_->start(remote_webrtc_->our_role, remote_webrtc_->fingerprint_algorithm,
                remote_webrtc_->fingerprint_value);
@@ -322,35 +313,30 @@ void call_media::maybe_start_dtls() {
 }
 
 void call_media::arm_dtls_timer() {
-  if (!dtls_ || failed_)
-    return;
+  if (!dtls_ || failed_) return;
   auto ms = dtls_->timer_ms();
   if (ms < 0) {
     dtls_timer_.stop();
     return;
   }
   dtls_timer_.start_once(std::chrono::milliseconds{ms}, [this] {
-    if (!dtls_ || failed_)
-      return;
+    if (!dtls_ || failed_) return;
     dtls_->on_timer();
     arm_dtls_timer();
   });
 }
 
 void call_media::on_connect_timeout() {
-  if (failed_ || connected_)
-    return;
+  if (failed_ || connected_) return;
   if (!ice_connected_)
     fail("ICE not connected within " + std::to_string(options_.connect_timeout.count()) + " ms",
          true);
   else
-    fail("DTLS not done within " + std::to_string(options_.connect_timeout.count()) + " ms",
-         false);
+    fail("DTLS not done within " + std::to_string(options_.connect_timeout.count()) + " ms", false);
 }
 
 void call_media::fail(std::string reason, bool ice) {
-  if (failed_)
-    return;
+  if (failed_) return;
   failed_ = true;
   connect_timer_.stop();
   dtls_timer_.stop();
@@ -358,8 +344,7 @@ void call_media::fail(std::string reason, bool ice) {
 }
 
 void call_media::update_transcoder() {
-  if (!remote_webrtc_ || !remote_sip_)
-    return;
+  if (!remote_webrtc_ || !remote_sip_) return;
   audio_transcoder_config cfg;
   cfg.browser_opus_payload_type = static_cast<uint8_t>(remote_webrtc_->opus_pt);
   cfg.browser_event_payload_type = static_cast<uint8_t>(remote_webrtc_->dtmf_pt);
@@ -408,8 +393,7 @@ void call_media::forward_to_sip(uint8_t* rtp, size_t len) {
 
 void call_media::forward_to_browser(uint8_t* rtp, size_t len) {
   auto pkt = rtp_packet::parse(rtp, len);  // the socket checked it; cheap, and gives the fields
-  if (!pkt)
-    return;
+  if (!pkt) return;
   sip_rx_.on_packet(pkt->ssrc(), pkt->sequence(), pkt->timestamp(), len,
                     std::chrono::steady_clock::now());
   if (!transcoder_) {

@@ -1,4 +1,4 @@
-// One call's media on one worker: ICE + DTLS-SRTP toward the browser, RTP toward SIP, the transcoder between.
+// One call's media on one worker: ICE + DTLS-SRTP, SIP-side RTP, and the transcoder between.
 #pragma once
 
 #include <array>

@@ -17,6 +17,9 @@ struct local_webrtc_params {
   std::vector<std::string> candidates;
   /// Uppercase hex with ':' (SDP a=fingerprint:sha-256 ...).
   std::string fingerprint_sha256;
+  /// SSRC of the stream we send to the browser (the SDP's a=ssrc must announce this one: with
+  /// BUNDLE the browser routes an unannounced SSRC to no track).
+  uint32_t ssrc = 0;
 };
 
 /// Our SIP-side RTP address, for the SDP toward the SIP peer (RTCP is rtp_port + 1).

@@ -1,4 +1,4 @@
-// Reception statistics of one incoming RTP stream: packets, bytes, loss and jitter (RFC 3550 A.3, A.8).
+// Reception statistics of one incoming RTP stream: loss and jitter (RFC 3550 A.3, A.8).
 #include "media/call/rtp_receive_stats.hpp"
 
 #include <cstdlib>
@@ -10,8 +10,7 @@ void rtp_receive_stats::on_packet(uint32_t ssrc, uint16_t sequence, uint32_t tim
   ++packets_;
   bytes_ += bytes;
   if (!started_ || ssrc != ssrc_) {
-    if (started_)
-      lost_before_ = lost();
+    if (started_) lost_before_ = lost();
     started_ = true;
     ssrc_ = ssrc;
     base_sequence_ = sequence;
@@ -24,8 +23,7 @@ void rtp_receive_stats::on_packet(uint32_t ssrc, uint16_t sequence, uint32_t tim
   ++received_;
   auto delta = static_cast<uint16_t>(sequence - max_sequence_);
   if (delta != 0 && delta < 0x8000) {
-    if (sequence < max_sequence_)
-      cycles_ += 1u << 16;  // wrapped forward
+    if (sequence < max_sequence_) cycles_ += 1u << 16;  // wrapped forward
     max_sequence_ = sequence;
   }
   // Arrival in timestamp units; only differences matter, so the clock's epoch is irrelevant.
@@ -44,16 +42,14 @@ void rtp_receive_stats::on_packet(uint32_t ssrc, uint16_t sequence, uint32_t tim
 }
 
 int64_t rtp_receive_stats::lost() const {
-  if (!started_)
-    return lost_before_;
+  if (!started_) return lost_before_;
   auto extended_max = static_cast<int64_t>(cycles_) + max_sequence_;
   auto expected = extended_max - static_cast<int64_t>(base_sequence_) + 1;
   return lost_before_ + expected - static_cast<int64_t>(received_);
 }
 
 double rtp_receive_stats::jitter_ms() const {
-  if (clock_rate_ == 0)
-    return 0.0;
+  if (clock_rate_ == 0) return 0.0;
   return (static_cast<double>(jitter_q4_) / 16.0) * 1000.0 / clock_rate_;
 }
 

@@ -1,4 +1,4 @@
-// Reception statistics of one incoming RTP stream: packets, bytes, loss and jitter (RFC 3550 A.3, A.8).
+// Reception statistics of one incoming RTP stream: loss and jitter (RFC 3550 A.3, A.8).
 #pragma once
 
 #include <chrono>

@@ -94,7 +94,8 @@ struct transcoder_counters {
   /// 20 ms frames (rounded up per gap) synthesized by PLC or FEC, or filled with silence.
   uint64_t concealed_frames = 0;
   uint64_t concealed_samples = 0;
-  /// Gaps recovered from the next packet's in-band FEC (one packet lost).
+  /// Gaps of one lost packet decoded from the next packet's in-band FEC (libopus falls back to
+  /// PLC by itself when that packet carries none).
   uint64_t fec_recoveries = 0;
   /// Gaps too long to conceal, or after a new stream or an event: passed on as a jump.
   uint64_t skipped_gaps = 0;

@@ -47,38 +47,44 @@ datagram_bio::datagram_bio(size_t mtu) : mtu_(mtu) {
 
 bio_st* datagram_bio::make_bio() {
   BIO_METHOD* m = method();
-  if (m == nullptr)
+  if (m == nullptr) {
     return nullptr;
+  }
   BIO* b = BIO_new(m);
-  if (b != nullptr)
+  if (b != nullptr) {
     BIO_set_data(b, this);
+  }
   return b;
 }
 
 size_t datagram_bio::open_datagram_size() const {
-  if (!open_ || ends_.empty())
+  if (!open_ || ends_.empty()) {
     return 0;
+  }
   return ends_.back() - (ends_.size() > 1 ? ends_[ends_.size() - 2] : 0);
 }
 
 void datagram_bio::write(const uint8_t* data, size_t len) {
   // OpenSSL flushes before a record that would overflow the MTU; this is the safety net for
   // writes that do not check (application data, alerts right after a flight).
-  if (open_ && open_datagram_size() + len > mtu_)
+  if (open_ && open_datagram_size() + len > mtu_) {
     open_ = false;
+  }
   out_.insert(out_.end(), data, data + len);
-  if (open_)
+  if (open_) {
     ends_.back() = out_.size();
-  else
+  } else {
     ends_.push_back(out_.size());
+  }
   open_ = true;
 }
 
 int datagram_bio::on_write(bio_st* b, const char* data, int len) {
   auto* self = static_cast<datagram_bio*>(BIO_get_data(b));
   BIO_clear_retry_flags(b);
-  if (self == nullptr || data == nullptr || len < 0)
+  if (self == nullptr || data == nullptr || len < 0) {
     return -1;
+  }
   self->write(reinterpret_cast<const uint8_t*>(data), static_cast<size_t>(len));
   return len;
 }
@@ -86,8 +92,9 @@ int datagram_bio::on_write(bio_st* b, const char* data, int len) {
 int datagram_bio::on_read(bio_st* b, char* out, int len) {
   auto* self = static_cast<datagram_bio*>(BIO_get_data(b));
   BIO_clear_retry_flags(b);
-  if (self == nullptr || out == nullptr || len < 0)
+  if (self == nullptr || out == nullptr || len < 0) {
     return -1;
+  }
   if (self->in_ == nullptr) {
     BIO_set_retry_read(b);
     return -1;
@@ -101,8 +108,9 @@ int datagram_bio::on_read(bio_st* b, char* out, int len) {
 
 long datagram_bio::on_ctrl(bio_st* b, int cmd, long /*num*/, void* /*ptr*/) {
   auto* self = static_cast<datagram_bio*>(BIO_get_data(b));
-  if (self == nullptr)
+  if (self == nullptr) {
     return 0;
+  }
   switch (cmd) {
     case BIO_CTRL_FLUSH:
       // Ends the datagram: the next record starts a new one.
@@ -116,11 +124,10 @@ long datagram_bio::on_ctrl(bio_st* b, int cmd, long /*num*/, void* /*ptr*/) {
     case BIO_CTRL_DGRAM_QUERY_MTU:
     case BIO_CTRL_DGRAM_GET_FALLBACK_MTU:
       return static_cast<long>(self->mtu_);
-    case BIO_CTRL_DGRAM_GET_MTU_OVERHEAD:
-      // Our MTU already counts only DTLS bytes: ICE/TURN/UDP/IP overhead is below us.
-      return 0;
     default:
-      // Socket-level controls (peer address, receive timeout, DF bit) mean nothing here.
+      // BIO_CTRL_DGRAM_GET_MTU_OVERHEAD is 0: our MTU counts DTLS bytes only (ICE/TURN/UDP/IP
+      // overhead is below us). Socket-level controls (peer address, receive timeout, DF bit)
+      // mean nothing here.
       return 0;
   }
 }

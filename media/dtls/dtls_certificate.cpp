@@ -23,7 +23,7 @@ constexpr const char* cipher_list =
 
 constexpr const char* srtp_profiles = "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80";
 
-constexpr long seconds_per_day = 24 * 60 * 60;
+constexpr long seconds_per_day = 24L * 60 * 60;
 
 int fingerprint_index() {
   static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
@@ -46,13 +46,13 @@ std::string openssl_error(const char* what) {
 // hash in the signalled SDP is the identity. So every chain error is ignored, and the leaf must
 // match the fingerprint its transport put in the SSL's ex_data.
 int verify_against_sdp_fingerprint(int /*preverify_ok*/, X509_STORE_CTX* store) {
-  auto* ssl = static_cast<SSL*>(
-      X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  auto* ssl =
+      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
   const X509* leaf = X509_STORE_CTX_get0_cert(store);
   const auto* expected =
-      ssl == nullptr ? nullptr
-                     : static_cast<const dtls_fingerprint*>(
-                           SSL_get_ex_data(ssl, fingerprint_index()));
+      ssl == nullptr
+          ? nullptr
+          : static_cast<const dtls_fingerprint*>(SSL_get_ex_data(ssl, fingerprint_index()));
   if (expected == nullptr || leaf == nullptr || !expected->matches(leaf)) {
     X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
     return 0;
@@ -104,16 +104,15 @@ std::shared_ptr<const dtls_certificate> dtls_certificate::generate(std::string& 
   }
   serial &= 0x7fffffffffffffffULL;  // a positive INTEGER
   X509_NAME* name = X509_get_subject_name(x);
-  bool ok = X509_set_version(x, X509_VERSION_3) == 1 &&
-            ASN1_INTEGER_set_uint64(X509_get_serialNumber(x), serial) == 1 &&
-            X509_gmtime_adj(X509_getm_notBefore(x), -30 * seconds_per_day) != nullptr &&
-            X509_gmtime_adj(X509_getm_notAfter(x), 365 * seconds_per_day) != nullptr &&
-            X509_set_pubkey(x, self->key_.get()) == 1 && name != nullptr &&
-            X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                                       reinterpret_cast<const unsigned char*>("wrtc"), -1, -1,
-                                       0) == 1 &&
-            X509_set_issuer_name(x, name) == 1 &&
-            X509_sign(x, self->key_.get(), EVP_sha256()) > 0;
+  bool ok =
+      X509_set_version(x, X509_VERSION_3) == 1 &&
+      ASN1_INTEGER_set_uint64(X509_get_serialNumber(x), serial) == 1 &&
+      X509_gmtime_adj(X509_getm_notBefore(x), -30 * seconds_per_day) != nullptr &&
+      X509_gmtime_adj(X509_getm_notAfter(x), 365 * seconds_per_day) != nullptr &&
+      X509_set_pubkey(x, self->key_.get()) == 1 && name != nullptr &&
+      X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                                 reinterpret_cast<const unsigned char*>("wrtc"), -1, -1, 0) == 1 &&
+      X509_set_issuer_name(x, name) == 1 && X509_sign(x, self->key_.get(), EVP_sha256()) > 0;
   if (!ok) {
     error = openssl_error("self-signed certificate generation failed");
     return nullptr;

@@ -25,9 +25,11 @@ constexpr hash_entry hashes[] = {
 };
 
 const hash_entry& entry(dtls_fingerprint::hash h) {
-  for (auto& e : hashes)
-    if (e.h == h)
+  for (auto& e : hashes) {
+    if (e.h == h) {
       return e;
+    }
+  }
   return hashes[1];
 }
 
@@ -46,22 +48,28 @@ const EVP_MD* digest(dtls_fingerprint::hash h) {
 }
 
 bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size())
+  if (a.size() != b.size()) {
     return false;
-  for (size_t i = 0; i < a.size(); ++i)
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
     if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
+        std::tolower(static_cast<unsigned char>(b[i]))) {
       return false;
+    }
+  }
   return true;
 }
 
 int hex_value(char c) {
-  if (c >= '0' && c <= '9')
+  if (c >= '0' && c <= '9') {
     return c - '0';
-  if (c >= 'a' && c <= 'f')
+  }
+  if (c >= 'a' && c <= 'f') {
     return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
+  }
+  if (c >= 'A' && c <= 'F') {
     return c - 'A' + 10;
+  }
   return -1;
 }
 
@@ -71,9 +79,11 @@ std::optional<dtls_fingerprint> dtls_fingerprint::parse(std::string_view algorit
                                                         std::string_view value,
                                                         std::string& error) {
   const hash_entry* e = nullptr;
-  for (auto& candidate : hashes)
-    if (iequals(candidate.name, algorithm))
+  for (auto& candidate : hashes) {
+    if (iequals(candidate.name, algorithm)) {
       e = &candidate;
+    }
+  }
   if (e == nullptr) {
     error = "unsupported fingerprint algorithm '" + std::string{algorithm.substr(0, 16)} + "'";
     return std::nullopt;
@@ -102,8 +112,9 @@ std::optional<dtls_fingerprint> dtls_fingerprint::of(const x509_st* cert, hash h
   dtls_fingerprint fp{h};
   unsigned int n = 0;
   if (cert == nullptr || X509_digest(cert, digest(h), fp.bytes_.data(), &n) != 1 ||
-      n != entry(h).size)
+      n != entry(h).size) {
     return std::nullopt;
+  }
   fp.size_ = n;
   return fp;
 }
@@ -124,8 +135,9 @@ std::string dtls_fingerprint::to_sdp() const {
   std::string out;
   out.reserve(size_ * 3);
   for (size_t i = 0; i < size_; ++i) {
-    if (i > 0)
+    if (i > 0) {
       out += ':';
+    }
     out += digits[bytes_[i] >> 4];
     out += digits[bytes_[i] & 0x0f];
   }

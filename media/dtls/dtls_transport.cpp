@@ -18,15 +18,17 @@ namespace {
 constexpr char exporter_label[] = "EXTRACTOR-dtls_srtp";  // RFC 5764 §4.2
 
 // The largest key||salt of any profile, twice (client and server).
-constexpr size_t max_keying_material = 2 * 30;
+constexpr size_t max_keying_material = size_t{2} * 30;
 
 std::string last_openssl_error() {
   auto code = ERR_get_error();
   ERR_clear_error();
-  if (code == 0)
+  if (code == 0) {
     return {};
-  if (const char* reason = ERR_reason_error_string(code); reason != nullptr)
+  }
+  if (const char* reason = ERR_reason_error_string(code); reason != nullptr) {
     return reason;
+  }
   char buf[256];
   ERR_error_string_n(code, buf, sizeof(buf));
   return buf;
@@ -35,16 +37,18 @@ std::string last_openssl_error() {
 std::string profile_list(const std::vector<srtp_profile>& profiles) {
   std::string out;
   for (auto p : profiles) {
-    if (!out.empty())
+    if (!out.empty()) {
       out += ':';
+    }
     out += to_string(p);
   }
   return out;
 }
 
 std::optional<srtp_profile> from_openssl(const SRTP_PROTECTION_PROFILE* p) {
-  if (p == nullptr)
+  if (p == nullptr) {
     return std::nullopt;
+  }
   switch (p->id) {
     case SRTP_AEAD_AES_128_GCM:
       return srtp_profile::aead_aes_128_gcm;
@@ -108,8 +112,9 @@ dtls_transport::~dtls_transport() = default;
 
 void dtls_transport::start(dtls_role role, std::string fingerprint_algorithm,
                            std::string fingerprint_value) {
-  if (state_ != state::idle)
+  if (state_ != state::idle) {
     return;
+  }
   role_ = role;
   if (!setup_error_.empty()) {
     fail(setup_error_);
@@ -126,35 +131,38 @@ void dtls_transport::start(dtls_role role, std::string fingerprint_algorithm,
   auto* ssl = ssl_.get();
   // The context's verify callback compares the peer's certificate with this.
   SSL_set_ex_data(ssl, dtls_certificate::expected_fingerprint_index(), &*expected_);
-  if (role == dtls_role::client)
+  if (role == dtls_role::client) {
     SSL_set_connect_state(ssl);
-  else
+  } else {
     SSL_set_accept_state(ssl);
+  }
   state_ = state::handshaking;
   deadline_ = std::chrono::steady_clock::now() + options_.handshake_timeout;
-  if (role == dtls_role::client)
+  if (role == dtls_role::client) {
     continue_handshake();
+  }
   flush_and_report();
 }
 
 void dtls_transport::on_datagram(const uint8_t* data, size_t len) {
-  if (!looks_like_dtls(data, len) ||
-      (state_ != state::handshaking && state_ != state::connected)) {
+  if (!looks_like_dtls(data, len) || (state_ != state::handshaking && state_ != state::connected)) {
     ++dropped_datagrams_;
     return;
   }
   bio_.set_incoming(data, len);
-  if (state_ == state::handshaking)
+  if (state_ == state::handshaking) {
     continue_handshake();
-  else
+  } else {
     read_records();
+  }
   bio_.clear_incoming();
   flush_and_report();
 }
 
 int64_t dtls_transport::timer_ms() const {
-  if (state_ != state::handshaking)
+  if (state_ != state::handshaking) {
     return -1;
+  }
   using namespace std::chrono;
   auto left = ceil<milliseconds>(deadline_ - steady_clock::now()).count();
   left = std::max<int64_t>(left, 0);
@@ -167,15 +175,17 @@ int64_t dtls_transport::timer_ms() const {
 }
 
 void dtls_transport::on_timer() {
-  if (state_ != state::handshaking)
+  if (state_ != state::handshaking) {
     return;
+  }
   if (std::chrono::steady_clock::now() >= deadline_) {
     fail("handshake timeout");
   } else {
     ERR_clear_error();
     // 1: retransmitted, 0: not expired yet, -1: OpenSSL gave up (too many retransmissions).
-    if (DTLSv1_handle_timeout(ssl_.get()) < 0)
+    if (DTLSv1_handle_timeout(ssl_.get()) < 0) {
       fail("handshake failed: " + last_openssl_error());
+    }
   }
   flush_and_report();
 }
@@ -186,8 +196,9 @@ void dtls_transport::close() {
     SSL_shutdown(ssl_.get());
     ERR_clear_error();
   }
-  if (state_ != state::failed)
+  if (state_ != state::failed) {
     state_ = state::closed;
+  }
   // Sends the close_notify; a pending report is moot once the owner closed.
   pending_ = event::none;
   flush_and_report();
@@ -202,8 +213,9 @@ unsigned int dtls_transport::retransmission_timeout_us(ssl_st* ssl, unsigned int
   constexpr int64_t floor_us = 30000;
   auto initial = std::max(floor_us, microseconds{self->options_.initial_retransmission}.count());
   auto maximum = std::max(initial, microseconds{self->options_.max_retransmission}.count());
-  if (previous_us == 0)
+  if (previous_us == 0) {
     return static_cast<unsigned int>(initial);
+  }
   return static_cast<unsigned int>(std::min<int64_t>(int64_t{previous_us} * 2, maximum));
 }
 
@@ -270,7 +282,7 @@ void dtls_transport::handshake_done() {
 
 void dtls_transport::release_idle_memory() {
   // Once SRTP runs, DTLS is idle for the rest of the call. OpenSSL keeps its 16 KiB read and
-  // write buffers (≈ 33 KiB of the ≈ 75 KiB a connected transport holds) and offers only
+  // write buffers (≈ 33 KiB of the ≈ 69 KiB a connected transport holds) and offers only
   // SSL_free_buffers to drop them, which for DTLS in OpenSSL 3.0 leaves the next SSL_shutdown
   // writing through a null buffer (segfault, seen in this suite): so only our own queue goes.
   bio_.release_memory();
@@ -319,8 +331,9 @@ std::string dtls_transport::ssl_failure(int ret, const char* what) {
 }
 
 void dtls_transport::fail(std::string reason) {
-  if (state_ == state::failed || state_ == state::closed)
+  if (state_ == state::failed || state_ == state::closed) {
     return;
+  }
   state_ = state::failed;
   pending_ = event::failed;
   pending_reason_ = std::move(reason);
@@ -332,8 +345,9 @@ void dtls_transport::fail(std::string reason) {
 
 void dtls_transport::flush_and_report() {
   bio_.drain([this](const uint8_t* data, size_t len) { listener_.dtls_send(data, len); });
-  if (state_ == state::connected)
+  if (state_ == state::connected) {
     release_idle_memory();
+  }
   auto ev = std::exchange(pending_, event::none);
   // From here on only locals: the listener may destroy this transport.
   listener& l = listener_;

@@ -3,6 +3,7 @@
 #include "media/ice/ice_agent.hpp"
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <nice/agent.h>
 
 #include <algorithm>
@@ -47,50 +48,40 @@ bool is_ip_literal(const std::string& host) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-    s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.remove_suffix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return s;
 }
 
 // Rewrites a remote candidate attribute into what libnice's parser takes (`a=candidate:`, UDP in
 // upper case); nothing for lines we do not use.
 std::optional<std::string> normalize_candidate(std::string_view line) {
-  if (line.starts_with("a="))
-    line.remove_prefix(2);
+  if (line.starts_with("a=")) line.remove_prefix(2);
   constexpr std::string_view prefix = "candidate:";
-  if (!line.starts_with(prefix))
-    return std::nullopt;
+  if (!line.starts_with(prefix)) return std::nullopt;
   line.remove_prefix(prefix.size());
   std::vector<std::string_view> tokens;
   while (!line.empty()) {
     auto sp = line.find(' ');
     auto tok = line.substr(0, sp);
-    if (!tok.empty())
-      tokens.push_back(tok);
-    if (sp == std::string_view::npos)
-      break;
+    if (!tok.empty()) tokens.push_back(tok);
+    if (sp == std::string_view::npos) break;
     line.remove_prefix(sp + 1);
   }
   // foundation component transport priority address port "typ" type [key value]...
-  if (tokens.size() < 8 || tokens[6] != "typ")
-    return std::nullopt;
-  if (tokens[1] != "1")
-    return std::nullopt;
+  if (tokens.size() < 8 || tokens[6] != "typ") return std::nullopt;
+  if (tokens[1] != "1") return std::nullopt;
   std::string transport{tokens[2]};
   std::transform(transport.begin(), transport.end(), transport.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  if (transport != "UDP")
-    return std::nullopt;
+  if (transport != "UDP") return std::nullopt;
   uint32_t priority = 0;
   auto prio = tokens[3];
   if (std::from_chars(prio.data(), prio.data() + prio.size(), priority).ec != std::errc{})
     return std::nullopt;
   std::string out = "a=candidate:";
   for (size_t i = 0; i < tokens.size(); ++i) {
-    if (i > 0)
-      out += ' ';
+    if (i > 0) out += ' ';
     out += (i == 2) ? std::string_view{transport} : tokens[i];
   }
   return out;
@@ -130,8 +121,7 @@ void on_nice_state_changed(NiceAgent*, guint stream_id, guint component, guint s
 
 void on_nice_selected_pair(NiceAgent*, guint, guint component, NiceCandidate* local,
                            NiceCandidate* remote, gpointer self) {
-  if (component == component_id)
-    static_cast<ice_agent*>(self)->on_selected_pair(local, remote);
+  if (component == component_id) static_cast<ice_agent*>(self)->on_selected_pair(local, remote);
 }
 
 void on_nice_receive(NiceAgent*, guint, guint component, guint len, gchar* buf, gpointer self) {
@@ -171,33 +161,28 @@ const char* to_string(ice_state state) {
 std::optional<turn_server> turn_server::from_uri(std::string_view uri, std::string username,
                                                  std::string password) {
   uri = trim(uri);
-  if (!uri.starts_with("turn:"))
-    return std::nullopt;
+  if (!uri.starts_with("turn:")) return std::nullopt;
   uri.remove_prefix(5);
   if (auto q = uri.find('?'); q != std::string_view::npos) {
     auto query = uri.substr(q + 1);
     uri = uri.substr(0, q);
-    if (query != "transport=udp")
-      return std::nullopt;
+    if (query != "transport=udp") return std::nullopt;
   }
   turn_server out;
   std::string_view port_part;
   if (uri.starts_with('[')) {
     auto close = uri.find(']');
-    if (close == std::string_view::npos)
-      return std::nullopt;
+    if (close == std::string_view::npos) return std::nullopt;
     out.host = std::string{uri.substr(1, close - 1)};
     auto rest = uri.substr(close + 1);
     if (!rest.empty()) {
-      if (rest.front() != ':')
-        return std::nullopt;
+      if (rest.front() != ':') return std::nullopt;
       port_part = rest.substr(1);
     }
   } else {
     auto colon = uri.rfind(':');
     out.host = std::string{uri.substr(0, colon)};
-    if (colon != std::string_view::npos)
-      port_part = uri.substr(colon + 1);
+    if (colon != std::string_view::npos) port_part = uri.substr(colon + 1);
   }
   if (!port_part.empty()) {
     unsigned port = 0;
@@ -207,22 +192,50 @@ std::optional<turn_server> turn_server::from_uri(std::string_view uri, std::stri
       return std::nullopt;
     out.port = static_cast<uint16_t>(port);
   }
-  if (!is_ip_literal(out.host))
-    return std::nullopt;
+  if (!is_ip_literal(out.host)) return std::nullopt;
   out.username = std::move(username);
   out.password = std::move(password);
   return out;
+}
+
+// -- any thread -------------------------------------------------------------------
+
+bool ice_agent::check_library(std::string& error) {
+  // `stun_agent_init` exists in libnice only; every libnice STUN symbol must come from the same
+  // object as it does.
+  static constexpr const char* shared_names[] = {"stun_message_length", "stun_message_find",
+                                                 "stun_message_validate_buffer_length",
+                                                 "stun_agent_validate"};
+  Dl_info reference{};
+  void* anchor = dlsym(RTLD_DEFAULT, "stun_agent_init");
+  if (anchor == nullptr || dladdr(anchor, &reference) == 0) {
+    error = "ice: libnice's STUN symbols are not visible to dlsym";
+    return false;
+  }
+  for (const char* name : shared_names) {
+    Dl_info info{};
+    void* sym = dlsym(RTLD_DEFAULT, name);
+    if (sym == nullptr || dladdr(sym, &info) == 0) continue;
+    if (info.dli_fbase != reference.dli_fbase) {
+      error = std::string{"ice: "} + name + " resolves to " +
+              (info.dli_fname ? info.dli_fname : "?") + " instead of " +
+              (reference.dli_fname ? reference.dli_fname : "libnice") +
+              ": link libnice before it (ICE would never connect)";
+      return false;
+    }
+  }
+  return true;
 }
 
 // -- constructors and destructors -----------------------------------------------
 
 ice_agent::ice_agent(media_worker& worker, port_allocator* ports, ice_agent_config config,
                      ice_agent_listener& listener)
-  : worker_(&worker),
-    ports_(ports),
-    listener_(&listener),
-    config_(std::move(config)),
-    deferred_timer_(worker) {
+    : worker_(&worker),
+      ports_(ports),
+      listener_(&listener),
+      config_(std::move(config)),
+      deferred_timer_(worker) {
   // Regular nomination (the only kind RFC 8445 keeps); trickle so that an explicit
   // end-of-candidates is what lets checks conclude in `failed`; consent freshness (RFC 7675) so
   // that a browser that vanished fails the component instead of leaving it connected.
@@ -258,11 +271,9 @@ ice_agent::~ice_agent() {
   nice_agent_attach_recv(agent_, stream_id_, component_id, worker_->context(), nullptr, nullptr);
   // The close task holds its own reference: the agent lives until the TURN allocation is
   // released, then goes.
-  if (config_.turn && port_ != 0)
-    nice_agent_close_async(agent_, nullptr, nullptr);
+  if (config_.turn && port_ != 0) nice_agent_close_async(agent_, nullptr, nullptr);
   g_object_unref(agent_);
-  if (port_owned_ && ports_ != nullptr)
-    ports_->release(port_);
+  if (port_owned_ && ports_ != nullptr) ports_->release(port_);
 }
 
 // -- worker thread ----------------------------------------------------------------
@@ -312,10 +323,8 @@ bool ice_agent::gather(std::string& error) {
       }
       return true;
     }
-    if (ports_ != nullptr)
-      ports_->release(port);
-    if (ports_ == nullptr)
-      break;
+    if (ports_ != nullptr) ports_->release(port);
+    if (ports_ == nullptr) break;
   }
   error = "ice: no host candidate on " + config_.address + " (every port tried is taken)";
   return false;
@@ -325,11 +334,11 @@ std::vector<std::string> ice_agent::local_candidates() const {
   std::vector<std::string> out;
   GSList* cands = nice_agent_get_local_candidates(agent_, stream_id_, component_id);
   for (GSList* i = cands; i != nullptr; i = i->next) {
-    gchar* sdp = nice_agent_generate_local_candidate_sdp(agent_, static_cast<NiceCandidate*>(i->data));
+    gchar* sdp =
+        nice_agent_generate_local_candidate_sdp(agent_, static_cast<NiceCandidate*>(i->data));
     if (sdp != nullptr) {
       std::string_view line{sdp};
-      if (line.starts_with("a="))
-        line.remove_prefix(2);
+      if (line.starts_with("a=")) line.remove_prefix(2);
       out.emplace_back(line);
       g_free(sdp);
     }
@@ -340,8 +349,7 @@ std::vector<std::string> ice_agent::local_candidates() const {
 
 bool ice_agent::set_remote_credentials(const std::string& ufrag, const std::string& pwd) {
   api_scope scope{api_depth_};
-  if (ufrag.empty() || pwd.empty())
-    return false;
+  if (ufrag.empty() || pwd.empty()) return false;
   bool ok = nice_agent_set_remote_credentials(agent_, stream_id_, ufrag.c_str(), pwd.c_str());
   flush_deferred();
   return ok;
@@ -360,12 +368,10 @@ int ice_agent::add_remote_candidates(const std::vector<std::string>& lines) {
         continue;
       }
       auto normalized = normalize_candidate(line);
-      if (!normalized)
-        continue;
-      NiceCandidate* c = nice_agent_parse_remote_candidate_sdp(agent_, stream_id_,
-                                                               normalized->c_str());
-      if (c == nullptr)
-        continue;  // e.g. an mDNS name: libnice takes IP literals only
+      if (!normalized) continue;
+      NiceCandidate* c =
+          nice_agent_parse_remote_candidate_sdp(agent_, stream_id_, normalized->c_str());
+      if (c == nullptr) continue;  // e.g. an mDNS name: libnice takes IP literals only
       list = g_slist_append(list, c);
     }
     if (list != nullptr) {
@@ -390,8 +396,7 @@ void ice_agent::remote_gathering_done() {
 }
 
 bool ice_agent::send(const uint8_t* data, size_t len) {
-  if (state_ != ice_state::connected && state_ != ice_state::ready)
-    return false;
+  if (state_ != ice_state::connected && state_ != ice_state::ready) return false;
   auto sent = nice_agent_send(agent_, stream_id_, component_id, static_cast<guint>(len),
                               reinterpret_cast<const gchar*>(data));
   return sent == static_cast<gint>(len);
@@ -410,8 +415,7 @@ void ice_agent::on_gathering_done() {
 }
 
 void ice_agent::on_state_changed(unsigned stream_id, unsigned component, unsigned state) {
-  if (stream_id != stream_id_ || component != component_id)
-    return;
+  if (stream_id != stream_id_ || component != component_id) return;
   state_ = from_nice(state);
   if (api_depth_ > 0) {
     deferred_state_ = state_;
@@ -428,15 +432,12 @@ void ice_agent::on_selected_pair(const void* local, const void* remote) {
 }
 
 void ice_agent::flush_deferred() {
-  if (!deferred_gathering_done_ && !deferred_state_)
-    return;
-  if (deferred_scheduled_)
-    return;
+  if (!deferred_gathering_done_ && !deferred_state_) return;
+  if (deferred_scheduled_) return;
   deferred_scheduled_ = true;
   deferred_timer_.start_once(std::chrono::milliseconds{0}, [this] {
     deferred_scheduled_ = false;
-    if (std::exchange(deferred_gathering_done_, false))
-      listener_->ice_gathering_done(*this);
+    if (std::exchange(deferred_gathering_done_, false)) listener_->ice_gathering_done(*this);
     if (auto st = std::exchange(deferred_state_, std::nullopt))
       listener_->ice_state_changed(*this, *st);
   });

@@ -84,6 +84,14 @@ class ice_agent {
   ice_agent(const ice_agent&) = delete;
   ice_agent& operator=(const ice_agent&) = delete;
 
+  // -- any thread ------------------------------------------------------------
+
+  /// Whether the process runs libnice's own STUN code. Another library loaded before libnice
+  /// that exports one of its symbols takes its place for libnice too (sofia-sip exports
+  /// `stun_message_length`): ICE then never connects, silently. False with `error` naming the
+  /// library that won; see media/CMakeLists.txt for the link-order fix.
+  static bool check_library(std::string& error);
+
   // -- worker thread ---------------------------------------------------------
 
   /// Starts gathering; ice_gathering_done follows. False with `error` set when no host

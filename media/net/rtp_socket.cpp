@@ -41,8 +41,7 @@ int open_bound(const udp_endpoint& at, std::string& error) {
 uint16_t bound_port(int fd) {
   sockaddr_storage ss{};
   socklen_t len = sizeof(ss);
-  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0)
-    return 0;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return 0;
   udp_endpoint ep;
   ep.addr = ss;
   ep.len = len;
@@ -109,8 +108,7 @@ std::string udp_endpoint::to_string() const {
 }
 
 bool udp_endpoint::operator==(const udp_endpoint& other) const {
-  if (addr.ss_family != other.addr.ss_family)
-    return false;
+  if (addr.ss_family != other.addr.ss_family) return false;
   if (addr.ss_family == AF_INET) {
     auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
     auto* b = reinterpret_cast<const sockaddr_in*>(&other.addr);
@@ -129,7 +127,7 @@ bool udp_endpoint::operator==(const udp_endpoint& other) const {
 
 rtp_socket::rtp_socket(media_worker& worker, port_allocator* ports, std::string address,
                        rtp_socket_listener& listener)
-  : worker_(&worker), ports_(ports), listener_(&listener), address_(std::move(address)) {
+    : worker_(&worker), ports_(ports), listener_(&listener), address_(std::move(address)) {
   // nop
 }
 
@@ -168,37 +166,33 @@ std::unique_ptr<rtp_socket> rtp_socket::open(media_worker& worker, port_allocato
       }
       ::close(rtp_fd);
     }
-    if (ports != nullptr)
-      ports->release_pair(port);
+    if (ports != nullptr) ports->release_pair(port);
   }
   if (s->rtp_.fd < 0) {
     error = "rtp: no free port pair on " + address + " (" + error + ")";
     return nullptr;
   }
   auto* self = s.get();
-  s->rtp_.watch = std::make_unique<fd_watch>(worker, s->rtp_.fd,
-                                             [self] { self->on_readable(false); });
-  s->rtcp_.watch = std::make_unique<fd_watch>(worker, s->rtcp_.fd,
-                                              [self] { self->on_readable(true); });
+  s->rtp_.watch =
+      std::make_unique<fd_watch>(worker, s->rtp_.fd, [self] { self->on_readable(false); });
+  s->rtcp_.watch =
+      std::make_unique<fd_watch>(worker, s->rtcp_.fd, [self] { self->on_readable(true); });
   return s;
 }
 
 rtp_socket::~rtp_socket() {
   for (auto* ch : {&rtp_, &rtcp_}) {
     ch->watch.reset();  // stop watching before the descriptor goes
-    if (ch->fd >= 0)
-      ::close(ch->fd);
+    if (ch->fd >= 0) ::close(ch->fd);
   }
-  if (ports_owned_ && ports_ != nullptr)
-    ports_->release_pair(rtp_.port);
+  if (ports_owned_ && ports_ != nullptr) ports_->release_pair(rtp_.port);
 }
 
 // -- worker thread ----------------------------------------------------------------
 
 bool rtp_socket::set_remote(const std::string& ip, uint16_t port) {
   udp_endpoint ep;
-  if (port == 0 || !udp_endpoint::parse(ip, port, ep))
-    return false;
+  if (port == 0 || !udp_endpoint::parse(ip, port, ep)) return false;
   rtp_.sdp = ep;
   rtcp_.sdp = ep.with_port(static_cast<uint16_t>(port + 1));
   rtp_.latched = rtcp_.latched = false;
@@ -211,26 +205,23 @@ const udp_endpoint& rtp_socket::rtp_destination() const {
 }
 
 bool rtp_socket::send_rtp(const uint8_t* data, size_t len) {
-  if (!send(rtp_, data, len))
-    return false;
+  if (!send(rtp_, data, len)) return false;
   ++counters_.rtp_packets_out;
   counters_.rtp_bytes_out += len;
   return true;
 }
 
 bool rtp_socket::send_rtcp(const uint8_t* data, size_t len) {
-  if (!send(rtcp_, data, len))
-    return false;
+  if (!send(rtcp_, data, len)) return false;
   ++counters_.rtcp_packets_out;
   return true;
 }
 
 bool rtp_socket::send(channel& ch, const uint8_t* data, size_t len) {
-  if (!remote_known_)
-    return false;
+  if (!remote_known_) return false;
   const udp_endpoint& to = ch.latched ? ch.latched_source : ch.sdp;
-  auto n = ::sendto(ch.fd, data, len, MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&to.addr),
-                    to.len);
+  auto n =
+      ::sendto(ch.fd, data, len, MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&to.addr), to.len);
   if (n != static_cast<ssize_t>(len)) {
     ++counters_.send_errors;
     return false;
@@ -248,8 +239,7 @@ bool rtp_socket::accept_source(channel& ch, const udp_endpoint& from) {
     ++counters_.foreign;
     return false;
   }
-  if (ch.latched)
-    ++counters_.relatches;
+  if (ch.latched) ++counters_.relatches;
   ch.latched = true;
   ch.latched_source = from;
   ch.last_from_latched = now;
@@ -264,8 +254,7 @@ void rtp_socket::on_readable(bool rtcp_channel) {
     auto n = ::recvfrom(ch.fd, buffer_.data(), buffer_.size(), MSG_DONTWAIT | MSG_TRUNC,
                         reinterpret_cast<sockaddr*>(&from.addr), &from.len);
     if (n < 0) {
-      if (errno == EINTR)
-        continue;
+      if (errno == EINTR) continue;
       return;  // EAGAIN, or an error report (ICMP) now consumed
     }
     auto len = static_cast<size_t>(n);
@@ -285,11 +274,10 @@ void rtp_socket::on_readable(bool rtcp_channel) {
         continue;
       }
       // On the RTP port it never moves the latch: only the latched RTP source may mux RTCP.
-      bool accepted = rtcp_channel ? accept_source(ch, from)
-                                   : (ch.latched && from == ch.latched_source);
+      bool accepted =
+          rtcp_channel ? accept_source(ch, from) : (ch.latched && from == ch.latched_source);
       if (!accepted) {
-        if (!rtcp_channel)
-          ++counters_.foreign;
+        if (!rtcp_channel) ++counters_.foreign;
         continue;
       }
       ++counters_.rtcp_packets_in;
@@ -300,8 +288,7 @@ void rtp_socket::on_readable(bool rtcp_channel) {
       ++counters_.malformed;
       continue;
     }
-    if (!accept_source(ch, from))
-      continue;
+    if (!accept_source(ch, from)) continue;
     ++counters_.rtp_packets_in;
     counters_.rtp_bytes_in += len;
     listener_->rtp_datagram(*this, data, len);

@@ -90,8 +90,8 @@ class rtp_socket {
   /// Binds the pair on `address` with ports from `ports` (ephemeral, possibly odd, when `ports` is
   /// null: tests). nullptr and `error` set on failure.
   static std::unique_ptr<rtp_socket> open(media_worker& worker, port_allocator* ports,
-                                          const std::string& address,
-                                          rtp_socket_listener& listener, std::string& error);
+                                          const std::string& address, rtp_socket_listener& listener,
+                                          std::string& error);
 
   /// Closes both sockets and returns the ports.
   ~rtp_socket();

@@ -21,7 +21,9 @@ struct srtp_keys {
 };
 
 /// Master key length in bytes (16 for both profiles).
-constexpr size_t srtp_master_key_length(srtp_profile) { return 16; }
+constexpr size_t srtp_master_key_length(srtp_profile) {
+  return 16;
+}
 
 /// Master salt length in bytes: GCM 12 (RFC 7714), CM 14 (RFC 3711).
 constexpr size_t srtp_master_salt_length(srtp_profile p) {
@@ -39,7 +41,9 @@ constexpr size_t srtp_rtp_overhead(srtp_profile p) {
 }
 
 /// Bytes srtp_session::protect_rtcp appends: the E flag + SRTCP index (4) and the tag.
-constexpr size_t srtp_rtcp_overhead(srtp_profile p) { return 4 + srtp_rtp_overhead(p); }
+constexpr size_t srtp_rtcp_overhead(srtp_profile p) {
+  return 4 + srtp_rtp_overhead(p);
+}
 
 /// The largest overhead of any profile: size packet buffers with at least this much headroom.
 constexpr size_t srtp_max_overhead = 20;

@@ -59,8 +59,7 @@ std::unique_ptr<srtp_session> srtp_session::create(srtp_profile p, direction d,
   }
   if (master.size() != srtp_master_length(p)) {
     error = "SRTP master key||salt for " + std::string{to_string(p)} + " must be " +
-            std::to_string(srtp_master_length(p)) + " bytes, got " +
-            std::to_string(master.size());
+            std::to_string(srtp_master_length(p)) + " bytes, got " + std::to_string(master.size());
     return nullptr;
   }
   srtp_policy_t policy;
@@ -87,8 +86,9 @@ std::unique_ptr<srtp_session> srtp_session::create(srtp_profile p, direction d,
   std::memset(key.data(), 0, key.size());
   if (s != srtp_err_status_ok) {
     error = "srtp_create failed: " + describe(s);
-    if (ctx != nullptr)
+    if (ctx != nullptr) {
       srtp_dealloc(ctx);
+    }
     return nullptr;
   }
   return std::unique_ptr<srtp_session>{new srtp_session(p, d, ctx)};
@@ -123,30 +123,37 @@ srtp_result srtp_session::unprotect_rtcp(uint8_t* buf, size_t& len) {
 
 srtp_result srtp_session::protect(bool rtcp, uint8_t* buf, size_t& len, size_t cap) {
   // libsrtp would happily protect with an inbound stream and report an SSRC collision later.
-  if (direction_ != direction::outbound)
+  if (direction_ != direction::outbound) {
     return refused(srtp_status::malformed, srtp_err_status_bad_param);
+  }
   auto overhead = rtcp ? srtp_rtcp_overhead(profile_) : srtp_rtp_overhead(profile_);
-  if (len < (rtcp ? min_rtcp_length : min_rtp_length))
+  if (len < (rtcp ? min_rtcp_length : min_rtp_length)) {
     return refused(srtp_status::malformed, srtp_err_status_bad_param);
+  }
   // libsrtp writes the trailer past `len` without knowing the buffer size.
-  if (cap < len || cap - len < overhead || len > INT_MAX - overhead)
+  if (cap < len || cap - len < overhead || len > INT_MAX - overhead) {
     return refused(srtp_status::no_room, srtp_err_status_bad_param);
+  }
   int n = static_cast<int>(len);
   auto s = rtcp ? srtp_protect_rtcp(ctx_, buf, &n) : srtp_protect(ctx_, buf, &n);
-  if (s == srtp_err_status_ok)
+  if (s == srtp_err_status_ok) {
     len = static_cast<size_t>(n);
+  }
   return classify(s);
 }
 
 srtp_result srtp_session::unprotect(bool rtcp, uint8_t* buf, size_t& len) {
-  if (direction_ != direction::inbound)
+  if (direction_ != direction::inbound) {
     return refused(srtp_status::malformed, srtp_err_status_bad_param);
-  if (len < (rtcp ? min_rtcp_length : min_rtp_length) || len > INT_MAX)
+  }
+  if (len < (rtcp ? min_rtcp_length : min_rtp_length) || len > INT_MAX) {
     return refused(srtp_status::malformed, srtp_err_status_bad_param);
+  }
   int n = static_cast<int>(len);
   auto s = rtcp ? srtp_unprotect_rtcp(ctx_, buf, &n) : srtp_unprotect(ctx_, buf, &n);
-  if (s == srtp_err_status_ok)
+  if (s == srtp_err_status_ok) {
     len = static_cast<size_t>(n);
+  }
   return classify(s);
 }
 

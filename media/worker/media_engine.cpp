@@ -24,8 +24,7 @@ bool is_ip_literal(const std::string& host) {
 
 // -- constructors and destructors -----------------------------------------------
 
-std::unique_ptr<media_engine> media_engine::create(media_engine_config config,
-                                                   std::string& error) {
+std::unique_ptr<media_engine> media_engine::create(media_engine_config config, std::string& error) {
   if (config.workers_count < 1) {
     error = "media: workers-count must be at least 1, got " + std::to_string(config.workers_count);
     return nullptr;
@@ -41,17 +40,16 @@ std::unique_ptr<media_engine> media_engine::create(media_engine_config config,
             std::to_string(config.port_max) + " holds no call (needs 4 ports or more)";
     return nullptr;
   }
+  if (!ice_agent::check_library(error)) return nullptr;
   auto cert = dtls_certificate::generate(error);
-  if (!cert)
-    return nullptr;
+  if (!cert) return nullptr;
   return std::unique_ptr<media_engine>{new media_engine(std::move(config), std::move(cert))};
 }
 
-media_engine::media_engine(media_engine_config config,
-                           std::shared_ptr<const dtls_certificate> cert)
-  : config_(std::move(config)),
-    certificate_(std::move(cert)),
-    ports_(config_.port_min, config_.port_max) {
+media_engine::media_engine(media_engine_config config, std::shared_ptr<const dtls_certificate> cert)
+    : config_(std::move(config)),
+      certificate_(std::move(cert)),
+      ports_(config_.port_min, config_.port_max) {
   for (int i = 0; i < config_.workers_count; ++i) {
     auto slot = std::make_unique<worker_slot>();
     slot->worker = std::make_unique<media_worker>("wrtc-media-" + std::to_string(i));
@@ -79,13 +77,11 @@ media_engine::~media_engine() {
 
 uint64_t media_engine::create_call(uint64_t call_id, call_media_options options,
                                    std::shared_ptr<call_media_listener> listener) {
-  if (call_id == 0 || !listener)
-    return 0;
+  if (call_id == 0 || !listener) return 0;
   worker_slot* slot = nullptr;
   {
     std::lock_guard<std::mutex> guard{mutex_};
-    if (stopping_ || placement_.count(call_id) != 0)
-      return 0;
+    if (stopping_ || placement_.count(call_id) != 0) return 0;
     slot = std::min_element(slots_.begin(), slots_.end(), [](const auto& a, const auto& b) {
              return a->worker->load() < b->worker->load();
            })->get();
@@ -98,13 +94,13 @@ uint64_t media_engine::create_call(uint64_t call_id, call_media_options options,
   ctx.address = config_.address;
   ctx.turn = config_.turn;
   ctx.certificate = certificate_;
-  slot->worker->post([slot, call_id, ctx = std::move(ctx), options,
-                      listener = std::move(listener)]() mutable {
-    auto call = std::make_unique<call_media>(call_id, ctx, options, std::move(listener));
-    auto* raw = call.get();
-    slot->calls[call_id] = std::move(call);
-    raw->start();
-  });
+  slot->worker->post(
+      [slot, call_id, ctx = std::move(ctx), options, listener = std::move(listener)]() mutable {
+        auto call = std::make_unique<call_media>(call_id, ctx, options, std::move(listener));
+        auto* raw = call.get();
+        slot->calls[call_id] = std::move(call);
+        raw->start();
+      });
   return call_id;
 }
 
@@ -114,21 +110,19 @@ void media_engine::with_call(uint64_t call_id, F fn) {
   {
     std::lock_guard<std::mutex> guard{mutex_};
     auto i = placement_.find(call_id);
-    if (i == placement_.end())
-      return;
+    if (i == placement_.end()) return;
     slot = i->second;
   }
   slot->worker->post([slot, call_id, fn = std::move(fn)]() mutable {
     auto i = slot->calls.find(call_id);
-    if (i != slot->calls.end())
-      fn(*i->second);
+    if (i != slot->calls.end()) fn(*i->second);
   });
 }
 
 void media_engine::set_remote_webrtc(uint64_t call_id, std::string ufrag, std::string pwd,
-                                     std::vector<std::string> candidates,
-                                     std::string fp_algorithm, std::string fp_value,
-                                     dtls_role our_role, int opus_pt, int dtmf_pt) {
+                                     std::vector<std::string> candidates, std::string fp_algorithm,
+                                     std::string fp_value, dtls_role our_role, int opus_pt,
+                                     int dtmf_pt) {
   remote_webrtc_params p;
   p.ice_ufrag = std::move(ufrag);
   p.ice_pwd = std::move(pwd);
@@ -138,15 +132,13 @@ void media_engine::set_remote_webrtc(uint64_t call_id, std::string ufrag, std::s
   p.our_role = our_role;
   p.opus_pt = opus_pt;
   p.dtmf_pt = dtmf_pt;
-  with_call(call_id, [p = std::move(p)](call_media& call) mutable {
-    call.set_remote_webrtc(std::move(p));
-  });
+  with_call(call_id,
+            [p = std::move(p)](call_media& call) mutable { call.set_remote_webrtc(std::move(p)); });
 }
 
 void media_engine::add_remote_candidates(uint64_t call_id, std::vector<std::string> candidates) {
-  with_call(call_id, [c = std::move(candidates)](call_media& call) {
-    call.add_remote_candidates(c);
-  });
+  with_call(call_id,
+            [c = std::move(candidates)](call_media& call) { call.add_remote_candidates(c); });
 }
 
 void media_engine::set_remote_sip(uint64_t call_id, std::string address, uint16_t port,
@@ -156,9 +148,8 @@ void media_engine::set_remote_sip(uint64_t call_id, std::string address, uint16_
   p.port = port;
   p.codec_pt = codec_pt;
   p.dtmf_pt = dtmf_pt;
-  with_call(call_id, [p = std::move(p)](call_media& call) mutable {
-    call.set_remote_sip(std::move(p));
-  });
+  with_call(call_id,
+            [p = std::move(p)](call_media& call) mutable { call.set_remote_sip(std::move(p)); });
 }
 
 void media_engine::destroy_call(uint64_t call_id) {
@@ -166,8 +157,7 @@ void media_engine::destroy_call(uint64_t call_id) {
   {
     std::lock_guard<std::mutex> guard{mutex_};
     auto i = placement_.find(call_id);
-    if (i == placement_.end())
-      return;
+    if (i == placement_.end()) return;
     slot = i->second;
     placement_.erase(i);
     slot->worker->add_load(-1);
@@ -180,8 +170,7 @@ void media_engine::destroy_call(uint64_t call_id) {
 std::vector<int> media_engine::loads() const {
   std::vector<int> out;
   out.reserve(slots_.size());
-  for (const auto& slot : slots_)
-    out.push_back(slot->worker->load());
+  for (const auto& slot : slots_) out.push_back(slot->worker->load());
   return out;
 }
 

@@ -25,12 +25,12 @@ media_worker::media_worker(std::string name) : name_(std::move(name)) {
   context_ = g_main_context_new();
   loop_ = g_main_loop_new(context_, FALSE);
   static GSourceFuncs funcs = {
-    nullptr,                         // prepare: readiness comes from the ready time alone
-    nullptr,                         // check
-    &media_worker::dispatch_tasks,   // dispatch
-    nullptr,                         // finalize
-    nullptr,
-    nullptr,
+      nullptr,                        // prepare: readiness comes from the ready time alone
+      nullptr,                        // check
+      &media_worker::dispatch_tasks,  // dispatch
+      nullptr,                        // finalize
+      nullptr,
+      nullptr,
   };
   task_source_ = g_source_new(&funcs, sizeof(task_source));
   reinterpret_cast<task_source*>(task_source_)->worker = this;
@@ -52,8 +52,7 @@ media_worker::~media_worker() {
 void media_worker::start() {
   {
     std::lock_guard<std::mutex> guard{tasks_mutex_};
-    if (started_ || stopped_)
-      return;
+    if (started_ || stopped_) return;
     started_ = true;
   }
   thread_ = std::thread{[this] { run(); }};
@@ -63,8 +62,7 @@ void media_worker::stop() {
   bool was_started = false;
   {
     std::lock_guard<std::mutex> guard{tasks_mutex_};
-    if (stopped_)
-      return;
+    if (stopped_) return;
     stopped_ = true;
     was_started = started_;
   }
@@ -76,8 +74,7 @@ void media_worker::stop() {
       tasks_.push_back([this] { g_main_loop_quit(loop_); });
     }
     g_source_set_ready_time(task_source_, 0);
-    if (thread_.joinable())
-      thread_.join();
+    if (thread_.joinable()) thread_.join();
   } else {
     // Never started: whatever was built on this context was built by the caller's thread.
     drain(true);
@@ -90,8 +87,7 @@ void media_worker::stop() {
 bool media_worker::post(std::function<void()> fn) {
   {
     std::lock_guard<std::mutex> guard{tasks_mutex_};
-    if (!accepting_)
-      return false;
+    if (!accepting_) return false;
     tasks_.push_back(std::move(fn));
   }
   g_source_set_ready_time(task_source_, 0);
@@ -128,8 +124,7 @@ void media_worker::drain(bool until_empty) {
   for (bool first = true; first || until_empty; first = false) {
     {
       std::lock_guard<std::mutex> guard{tasks_mutex_};
-      if (tasks_.empty())
-        return;
+      if (tasks_.empty()) return;
       batch.swap(tasks_);
     }
     for (auto& fn : batch) {
@@ -151,8 +146,7 @@ int media_worker::dispatch_tasks(GSource* source, GSourceFunc, void*) {
     std::lock_guard<std::mutex> guard{self->tasks_mutex_};
     more = !self->tasks_.empty();
   }
-  if (more)
-    g_source_set_ready_time(source, 0);
+  if (more) g_source_set_ready_time(source, 0);
   return G_SOURCE_CONTINUE;
 }
 

@@ -4,8 +4,8 @@
 namespace wrtc::media {
 
 port_allocator::port_allocator(uint16_t port_min, uint16_t port_max)
-  : port_min_(port_min),
-    used_(port_min <= port_max ? static_cast<size_t>(port_max - port_min) + 1 : 0, false) {
+    : port_min_(port_min),
+      used_(port_min <= port_max ? static_cast<size_t>(port_max - port_min) + 1 : 0, false) {
   // nop
 }
 
@@ -30,8 +30,7 @@ std::optional<uint16_t> port_allocator::acquire_pair() {
   for (size_t i = 0; i < n; ++i) {
     auto idx = (cursor_ + i) % n;
     auto port = static_cast<uint32_t>(port_min_) + idx;
-    if (port % 2 != 0 || idx + 1 >= n)
-      continue;
+    if (port % 2 != 0 || idx + 1 >= n) continue;
     if (!used_[idx] && !used_[idx + 1]) {
       used_[idx] = used_[idx + 1] = true;
       in_use_ += 2;
@@ -44,11 +43,9 @@ std::optional<uint16_t> port_allocator::acquire_pair() {
 
 void port_allocator::release(uint16_t port) {
   std::lock_guard<std::mutex> guard{mutex_};
-  if (port < port_min_)
-    return;
+  if (port < port_min_) return;
   size_t idx = port - port_min_;
-  if (idx >= used_.size() || !used_[idx])
-    return;
+  if (idx >= used_.size() || !used_[idx]) return;
   used_[idx] = false;
   --in_use_;
 }

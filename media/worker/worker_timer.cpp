@@ -44,8 +44,7 @@ void worker_timer::start_periodic(std::chrono::milliseconds interval, std::funct
   start(interval, true, std::move(fn));
 }
 
-void worker_timer::start(std::chrono::milliseconds delay, bool periodic,
-                         std::function<void()> fn) {
+void worker_timer::start(std::chrono::milliseconds delay, bool periodic, std::function<void()> fn) {
   stop();
   auto ms = delay.count() < 0 ? 0u : static_cast<guint>(delay.count());
   source_ = g_timeout_source_new(ms);
@@ -55,8 +54,7 @@ void worker_timer::start(std::chrono::milliseconds delay, bool periodic,
 }
 
 void worker_timer::stop() {
-  if (source_ == nullptr)
-    return;
+  if (source_ == nullptr) return;
   // Clear the member first: destroying the source frees the callback, whose captures may own
   // whatever holds this timer.
   GSource* source = std::exchange(source_, nullptr);

@@ -226,7 +226,7 @@ void sip_call_handler::invite(outgoing_call request) {
                      "' cannot be added");
       return;
     }
-    extra += name + ": " + value + "\r\n";
+    extra.append(name).append(": ").append(value).append("\r\n");
   }
 
   std::string from = "<sip:" + request.from_user + "@" + request.domain + ">";
@@ -267,7 +267,7 @@ void sip_call_handler::invite(outgoing_call request) {
   start_timer(stored, invite_timeout_);
 }
 
-void sip_call_handler::answer(uint64_t call_id, std::string sdp) {
+void sip_call_handler::answer(uint64_t call_id, const std::string& sdp) {
   call* c = find_unanswered_incoming(call_id, "answer");
   if (c == nullptr) {
     return;
@@ -284,7 +284,8 @@ void sip_call_handler::answer(uint64_t call_id, std::string sdp) {
   agent_.log("info", "call " + id_text(call_id) + ": answered 200");
 }
 
-void sip_call_handler::respond(uint64_t call_id, int status, std::string phrase, std::string sdp) {
+void sip_call_handler::respond(uint64_t call_id, int status, const std::string& phrase,
+                               const std::string& sdp) {
   call* c = find_unanswered_incoming(call_id, "respond");
   if (c == nullptr) {
     return;
@@ -347,7 +348,7 @@ void sip_call_handler::hangup(uint64_t call_id) {
   agent_.log("info", "call " + id_text(call_id) + ": hangup");
 }
 
-void sip_call_handler::answer_reinvite(uint64_t call_id, std::string sdp) {
+void sip_call_handler::answer_reinvite(uint64_t call_id, const std::string& sdp) {
   call* c = find(call_id, "answer_reinvite");
   if (c == nullptr) {
     return;
@@ -365,7 +366,7 @@ void sip_call_handler::answer_reinvite(uint64_t call_id, std::string sdp) {
   stop_timer(*c);
 }
 
-void sip_call_handler::respond_reinvite(uint64_t call_id, int status, std::string phrase) {
+void sip_call_handler::respond_reinvite(uint64_t call_id, int status, const std::string& phrase) {
   call* c = find(call_id, "respond_reinvite");
   if (c == nullptr) {
     return;

@@ -60,13 +60,13 @@ class sip_call_handler final : public sofia_event_sink {
   void invite(outgoing_call request);
 
   /// 200 OK with `sdp` (must not be empty) to an incoming INVITE not yet answered finally.
-  void answer(uint64_t call_id, std::string sdp);
+  void answer(uint64_t call_id, const std::string& sdp);
 
   /// To an incoming INVITE not yet answered finally: a provisional response (101-199; with
   /// `sdp` when not empty, e.g. 183 with early media) or a rejection (300-699; `sdp` ignored),
   /// which ends the call with reason local_reject. Other statuses are refused (logged); an empty
   /// phrase becomes the standard one.
-  void respond(uint64_t call_id, int status, std::string phrase, std::string sdp);
+  void respond(uint64_t call_id, int status, const std::string& phrase, const std::string& sdp);
 
   /// Ends the call: BYE once confirmed, CANCEL while an outgoing INVITE waits for its answer,
   /// 480 to an incoming INVITE not yet answered. `ended` (local_hangup) follows once the BYE or
@@ -74,10 +74,10 @@ class sip_call_handler final : public sofia_event_sink {
   void hangup(uint64_t call_id);
 
   /// 200 OK with `sdp` to the re-INVITE last reported; ignored when none is pending.
-  void answer_reinvite(uint64_t call_id, std::string sdp);
+  void answer_reinvite(uint64_t call_id, const std::string& sdp);
 
   /// A 300-699 rejection (typically 488) of the re-INVITE last reported; the call goes on.
-  void respond_reinvite(uint64_t call_id, int status, std::string phrase);
+  void respond_reinvite(uint64_t call_id, int status, const std::string& phrase);
 
   /// Tears every call down without events (stack stopping): 480 to unanswered incoming
   /// INVITEs, CANCEL for unanswered outgoing ones, BYE for the rest, answers not awaited.

@@ -92,9 +92,9 @@ void sip_stack::invite(outgoing_call c) {
 }
 
 void sip_stack::answer(uint64_t call_id, std::string sdp) {
-  post([this, call_id, sdp = std::move(sdp)]() mutable {
+  post([this, call_id, sdp = std::move(sdp)] {
     if (calls_) {
-      calls_->answer(call_id, std::move(sdp));
+      calls_->answer(call_id, sdp);
     }
   });
 }
@@ -104,9 +104,9 @@ void sip_stack::respond(uint64_t call_id, int status, std::string phrase) {
 }
 
 void sip_stack::respond(uint64_t call_id, int status, std::string phrase, std::string sdp) {
-  post([this, call_id, status, phrase = std::move(phrase), sdp = std::move(sdp)]() mutable {
+  post([this, call_id, status, phrase = std::move(phrase), sdp = std::move(sdp)] {
     if (calls_) {
-      calls_->respond(call_id, status, std::move(phrase), std::move(sdp));
+      calls_->respond(call_id, status, phrase, sdp);
     }
   });
 }
@@ -120,17 +120,17 @@ void sip_stack::hangup(uint64_t call_id) {
 }
 
 void sip_stack::answer_reinvite(uint64_t call_id, std::string sdp) {
-  post([this, call_id, sdp = std::move(sdp)]() mutable {
+  post([this, call_id, sdp = std::move(sdp)] {
     if (calls_) {
-      calls_->answer_reinvite(call_id, std::move(sdp));
+      calls_->answer_reinvite(call_id, sdp);
     }
   });
 }
 
 void sip_stack::respond_reinvite(uint64_t call_id, int status, std::string phrase) {
-  post([this, call_id, status, phrase = std::move(phrase)]() mutable {
+  post([this, call_id, status, phrase = std::move(phrase)] {
     if (calls_) {
-      calls_->respond_reinvite(call_id, status, std::move(phrase));
+      calls_->respond_reinvite(call_id, status, phrase);
     }
   });
 }

@@ -33,6 +33,14 @@ class sofia_agent;
 /// stack stopped). Commands for call ids the stack does not know (never existed, or already
 /// ended) are ignored: a hangup() racing the far end's BYE yields the BYE's `ended` only.
 /// Without a call listener every incoming INVITE is answered 480 Temporarily Unavailable.
+///
+/// Incoming calls are routed by the Contact of our registrations, which carries
+/// ";wrtc-reg=<registration id>": the proxy copies it into the Request-URI and the `incoming`
+/// event reports it as registration_id. INVITEs without SDP (late offer, not supported yet) are
+/// answered 488 and those with a body other than application/sdp 415, before any event. An
+/// incoming INVITE the application leaves without a final answer for cfg.answer_timeout (60 s)
+/// is answered 480 by the stack (ended: timeout); an outgoing one without a final answer after
+/// cfg.invite_timeout is cancelled (ended: timeout, 408).
 class sip_stack {
  public:
   /// Invoked on the SIP thread; must not block and must not destroy the stack.

@@ -14,6 +14,7 @@
 #   BENCH_HOLD_SECONDS           idle time before memory is read (default 10)
 #   BENCH_RUN_SECONDS            limit of one loadgen run (default 900)
 #   BENCH_ROUNDS                 loadgen runs per gateway, to tell leaks from allocator reuse (default 1)
+#   BENCH_GATEWAY_ARGS           extra gateway options, e.g. "--scheduler.policy=sharing"
 #   BENCH_PAUSE_SECONDS          pause between rounds (default 0; ended sessions linger until their
 #                                poll-grace check, 120 s here, so use 130 to see the steady state)
 #   BENCH_OUT                    results folder (default: a new /tmp/wrtc-bench-signin.* folder)
@@ -31,6 +32,7 @@ HOLD=${BENCH_HOLD_SECONDS:-10}
 RUN_SECONDS=${BENCH_RUN_SECONDS:-900}
 ROUNDS=${BENCH_ROUNDS:-1}
 PAUSE=${BENCH_PAUSE_SECONDS:-0}
+read -r -a GATEWAY_ARGS <<<"${BENCH_GATEWAY_ARGS:-}"
 OUT=${BENCH_OUT:-$(mktemp -d /tmp/wrtc-bench-signin.XXXXXX)}
 LOOPBACK=127.0.0.1
 CLIENT_ID=wrtc
@@ -200,7 +202,7 @@ for agents in $AGENT_COUNTS; do
     --gateway.auth-service="http://$LOOPBACK:$AUTH_PORT" \
     --gateway.env-service="http://$LOOPBACK:$ENV_PORT" \
     --gateway.auth-redirect-uri=http://127.0.0.1/ \
-    --session.poll-grace-period=120s --gateway.log-level=warning
+    --session.poll-grace-period=120s --gateway.log-level=warning "${GATEWAY_ARGS[@]}"
   GW_PID=$PID
   gw_up() { alive "$GW_PID" && curl -sf "http://$LOOPBACK:$HTTP_PORT/ping"; }
   wait_for 20 "the gateway to answer GET /ping" gw_up

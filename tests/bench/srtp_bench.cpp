@@ -1,4 +1,5 @@
-// Google Benchmark of SRTP protect/unprotect of a 172-byte RTP packet, and of a DTLS-SRTP handshake.
+// Google Benchmark of SRTP protect/unprotect of a 172-byte RTP packet, and of a DTLS-SRTP
+// handshake.
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 
@@ -30,16 +31,18 @@ using buffer = std::array<uint8_t, packet_size + wrtc::media::srtp_max_overhead>
 
 std::vector<uint8_t> master(srtp_profile p) {
   std::vector<uint8_t> m(wrtc::media::srtp_master_length(p));
-  for (size_t i = 0; i < m.size(); ++i)
+  for (size_t i = 0; i < m.size(); ++i) {
     m[i] = static_cast<uint8_t>(0x5a ^ (i * 29));
+  }
   return m;
 }
 
 std::unique_ptr<srtp_session> session(srtp_profile p, srtp_session::direction d) {
   std::string error;
   auto s = srtp_session::create(p, d, master(p), error);
-  if (!s)
+  if (!s) {
     throw std::runtime_error(error);
+  }
   return s;
 }
 
@@ -54,8 +57,9 @@ void rtp_packet(uint8_t* p, uint16_t seq) {
     p[4 + i] = static_cast<uint8_t>(ts >> (24 - 8 * i));
     p[8 + i] = static_cast<uint8_t>(ssrc >> (24 - 8 * i));
   }
-  for (size_t i = 12; i < packet_size; ++i)
+  for (size_t i = 12; i < packet_size; ++i) {
     p[i] = static_cast<uint8_t>(i);
+  }
 }
 
 // Each iteration: restore a plain packet with the next sequence number (a 172-byte copy, as a
@@ -139,7 +143,9 @@ void copy_only(benchmark::State& state) {
 struct queue_listener : dtls_transport::listener {
   std::deque<std::vector<uint8_t>> outbox;
   bool connected = false;
-  void dtls_send(const uint8_t* data, size_t len) override { outbox.emplace_back(data, data + len); }
+  void dtls_send(const uint8_t* data, size_t len) override {
+    outbox.emplace_back(data, data + len);
+  }
   void dtls_connected(const srtp_keys&) override { connected = true; }
   void dtls_failed(const std::string&) override {}
   void dtls_closed() override {}
@@ -148,8 +154,9 @@ struct queue_listener : dtls_transport::listener {
 void deliver(queue_listener& from, dtls_transport& to) {
   auto batch = std::move(from.outbox);
   from.outbox.clear();
-  for (auto& d : batch)
+  for (auto& d : batch) {
     to.on_datagram(d.data(), d.size());
+  }
 }
 
 // Both sides of one handshake on one thread (so: two ECDHE, two ECDSA signatures and two

@@ -41,6 +41,7 @@ class CallTest(IntegrationTest):
             "http.web-root": WEB_ROOT,
             "session.poll-grace-period": "30s",
             "sip.register-timeout": "5s",
+            "gateway.log-level": os.environ.get("WRTC_E2E_LOG_LEVEL", "info"),
         })
         self.rtp = RtpPeer()
         self.addCleanup(self.rtp.stop)
@@ -74,7 +75,8 @@ class CallTest(IntegrationTest):
                           lambda: "browser event %s (got %r)" % (
                               kind, [e["type"] for e in self.browser.run("return window.events;")]))[0]
 
-    def start_far_end(self, scenario, name="far", keys=None, service=None, target=None, port=None):
+    def start_far_end(self, scenario, name="far", keys=None, service=None, target=None, port=None,
+                      hold_ms=None):
         argv = ["sipp"]
         if target:
             argv.append(target)
@@ -85,6 +87,8 @@ class CallTest(IntegrationTest):
                  "-key", "domain", DOMAIN]
         if service:
             argv += ["-s", service]
+        if hold_ms:
+            argv += ["-d", hold_ms]
         for key, value in (keys or {}).items():
             argv += ["-key", key, value]
         process = Process(name, argv, self.workdir)
@@ -105,7 +109,11 @@ class CallTest(IntegrationTest):
             report.forEach((s) => {
               if (s.type === 'inbound-rtp' && s.kind === 'audio')
                 found = {packetsReceived: s.packetsReceived, packetsLost: s.packetsLost,
-                         jitter: s.jitter, totalAudioEnergy: s.totalAudioEnergy || 0};
+                         jitter: s.jitter, totalAudioEnergy: s.totalAudioEnergy || 0,
+                         audioLevel: s.audioLevel || 0, totalSamplesReceived: s.totalSamplesReceived,
+                         concealedSamples: s.concealedSamples,
+                         silentConcealedSamples: s.silentConcealedSamples,
+                         codecId: s.codecId, playing: window.remoteAudio ? !window.remoteAudio.paused : null};
             });
             return found;
         """, call)
@@ -155,7 +163,7 @@ class CallTest(IntegrationTest):
     def test_inbound_call_two_way_audio_and_hang_up_from_sip(self):
         caller = self.start_far_end("uac_call_rtp.xml", name="caller", service="5001",
                                     target="%s:%d" % (LOOPBACK, self.kamailio.port),
-                                    port=free_port(udp=True), keys={"hold_ms": 8000})
+                                    port=free_port(udp=True), hold_ms=8000)
         incoming = self.wait_event("call.incoming")
         self.assertIn("customer", incoming["from"])
         self.assertIn("a=setup:actpass", incoming["sdp"])

@@ -1,8 +1,6 @@
 // Unit suite of DTLS-SRTP: two transports back to back in memory, and libsrtp2 sessions.
 #define CAF_SUITE media.dtls_srtp
 
-#include "caf/test/unit_test.hpp"
-
 #include <algorithm>
 #include <cstring>
 #include <deque>
@@ -11,6 +9,7 @@
 #include <random>
 #include <thread>
 
+#include "caf/test/unit_test.hpp"
 #include "media/dtls/dtls_certificate.hpp"
 #include "media/dtls/dtls_fingerprint.hpp"
 #include "media/dtls/dtls_transport.hpp"
@@ -54,18 +53,21 @@ struct endpoint : dtls_transport::listener {
   void dtls_connected(const srtp_keys& k) override {
     keys = k;
     ++connected_calls;
-    if (on_event)
+    if (on_event) {
       on_event();
+    }
   }
   void dtls_failed(const std::string& reason) override {
     failure = reason;
-    if (on_event)
+    if (on_event) {
       on_event();
+    }
   }
   void dtls_closed() override {
     closed = true;
-    if (on_event)
+    if (on_event) {
       on_event();
+    }
   }
 };
 
@@ -83,8 +85,8 @@ struct fixture {
   /// Starts both sides, each expecting the other's real fingerprint unless told otherwise.
   void start(std::string client_expects = certificate(1)->fingerprint_sha256(),
              std::string server_expects = certificate(0)->fingerprint_sha256()) {
-    server->start(dtls_role::server, "sha-256", server_expects);
-    client->start(dtls_role::client, "sha-256", client_expects);
+    server->start(dtls_role::server, "sha-256", std::move(server_expects));
+    client->start(dtls_role::client, "sha-256", std::move(client_expects));
   }
 
   /// Delivers queued datagrams both ways until none is left (or a transport was destroyed).
@@ -98,22 +100,28 @@ struct fixture {
   static void deliver(endpoint& from, std::unique_ptr<dtls_transport>& to) {
     auto batch = std::move(from.outbox);
     from.outbox.clear();
-    for (auto& d : batch)
-      if (to)
+    for (auto& d : batch) {
+      if (to) {
         to->on_datagram(d.data(), d.size());
+      }
+    }
   }
 
   /// Sleeps until the earliest timer of either side is due, then fires both.
   void fire_timers() {
     int64_t due = -1;
-    for (auto* t : {client.get(), server.get()})
-      if (t != nullptr && t->timer_ms() >= 0)
+    for (auto* t : {client.get(), server.get()}) {
+      if (t != nullptr && t->timer_ms() >= 0) {
         due = due < 0 ? t->timer_ms() : std::min(due, t->timer_ms());
+      }
+    }
     CAF_REQUIRE(due >= 0);
     std::this_thread::sleep_for(std::chrono::milliseconds{due + 1});
-    for (auto* t : {client.get(), server.get()})
-      if (t != nullptr)
+    for (auto* t : {client.get(), server.get()}) {
+      if (t != nullptr) {
         t->on_timer();
+      }
+    }
   }
 
   void handshake(dtls_transport_options client_opts = {}, dtls_transport_options server_opts = {}) {
@@ -146,10 +154,12 @@ struct noise {
 
   bytes operator()(size_t n, int first = -1) {
     bytes d(n);
-    for (auto& x : d)
+    for (auto& x : d) {
       x = static_cast<uint8_t>(rng());
-    if (first >= 0 && n > 0)
+    }
+    if (first >= 0 && n > 0) {
       d[0] = static_cast<uint8_t>(first);
+    }
     return d;
   }
 
@@ -168,20 +178,22 @@ struct noise {
   /// Datagrams that are not DTLS 1.2 records at all: empty, short, other protocols, random.
   void spray_junk(dtls_transport& t) {
     t.on_datagram(nullptr, 0);
-    for (int first : {0x00, 0x01, 0x80, 0x90, 0xff, 20, 21, 22, 23, 63})
+    for (int first : {0x00, 0x01, 0x80, 0x90, 0xff, 20, 21, 22, 23, 63}) {
       for (size_t n : {1u, 12u, 13u, 14u, 100u, 1500u}) {
         auto d = (*this)(n, first);
         t.on_datagram(d.data(), d.size());
       }
+    }
   }
 
   /// Well-formed records with random bodies, every content type, epochs 0 and 1.
   void spray_records(dtls_transport& t, std::initializer_list<int> epochs) {
-    for (int type : {20, 21, 22, 23})
+    for (int type : {20, 21, 22, 23}) {
       for (int epoch : epochs) {
         auto d = record(type, epoch);
         t.on_datagram(d.data(), d.size());
       }
+    }
   }
 };
 
@@ -200,8 +212,9 @@ bytes rtp_packet(uint16_t seq, uint32_t ssrc = 0x11223344, size_t payload = rtp_
     p[4 + i] = static_cast<uint8_t>(ts >> (24 - 8 * i));
     p[8 + i] = static_cast<uint8_t>(ssrc >> (24 - 8 * i));
   }
-  for (size_t i = 0; i < payload; ++i)
+  for (size_t i = 0; i < payload; ++i) {
     p[12 + i] = static_cast<uint8_t>(i * 7 + seq);
+  }
   return p;
 }
 
@@ -211,10 +224,12 @@ bytes rtcp_sender_report(uint32_t ssrc = 0x11223344) {
   p[0] = 0x80;
   p[1] = 200;
   p[3] = 6;  // length in 32-bit words minus one
-  for (int i = 0; i < 4; ++i)
+  for (int i = 0; i < 4; ++i) {
     p[4 + i] = static_cast<uint8_t>(ssrc >> (24 - 8 * i));
-  for (size_t i = 8; i < p.size(); ++i)
+  }
+  for (size_t i = 8; i < p.size(); ++i) {
     p[i] = static_cast<uint8_t>(i);
+  }
   return p;
 }
 
@@ -235,8 +250,9 @@ srtp_pair sessions(srtp_profile p, const bytes& master) {
 
 bytes test_master(srtp_profile p, uint8_t seed = 1) {
   bytes m(srtp_master_length(p));
-  for (size_t i = 0; i < m.size(); ++i)
+  for (size_t i = 0; i < m.size(); ++i) {
     m[i] = static_cast<uint8_t>(seed + i * 13);
+  }
   return m;
 }
 
@@ -256,8 +272,9 @@ bytes protect(srtp_session& s, const bytes& plain, bool rtcp) {
 srtp_result unprotect(srtp_session& s, bytes& buf, bool rtcp) {
   size_t len = buf.size();
   auto r = rtcp ? s.unprotect_rtcp(buf.data(), len) : s.unprotect_rtp(buf.data(), len);
-  if (r)
+  if (r) {
     buf.resize(len);
+  }
   return r;
 }
 
@@ -284,10 +301,11 @@ CAF_TEST(the certificate fingerprint is in SDP form) {
   const auto& fp = certificate(0)->fingerprint_sha256();
   CAF_REQUIRE_EQUAL(fp.size(), 32u * 3 - 1);
   for (size_t i = 0; i < fp.size(); ++i) {
-    if (i % 3 == 2)
+    if (i % 3 == 2) {
       CAF_CHECK_EQUAL(fp[i], ':');
-    else
+    } else {
       CAF_CHECK((fp[i] >= '0' && fp[i] <= '9') || (fp[i] >= 'A' && fp[i] <= 'F'));
+    }
   }
   CAF_CHECK_NOT_EQUAL(fp, certificate(1)->fingerprint_sha256());
   std::string error;
@@ -417,7 +435,7 @@ CAF_TEST(a client fingerprint mismatch fails the handshake without keys) {
   CAF_MESSAGE("client reports: " << *a.failure);
 }
 
-CAF_TEST(a sha-1 fingerprint is checked too) {
+CAF_TEST(a sha - 1 fingerprint is checked too) {
   make();
   std::string error;
   auto fp0 = dtls_fingerprint::of(certificate(0)->x509(), dtls_fingerprint::hash::sha1);
@@ -516,7 +534,7 @@ CAF_TEST(junk that is not a DTLS record is ignored at every stage) {
   junk.spray_junk(*client);
   CAF_CHECK_GREATER(server->dropped_datagrams(), 0u);
   start();
-  junk.spray_junk(*server);  // mid-handshake, after the ClientHello was sent
+  junk.spray_junk(*server);          // mid-handshake, after the ClientHello was sent
   junk.spray_records(*server, {1});  // records of an epoch that has no keys yet
   deliver(a, server);
   junk.spray_junk(*client);  // the client is waiting for the server's flight

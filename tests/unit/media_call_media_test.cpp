@@ -1,8 +1,5 @@
-// Unit suite of a whole call's media on loopback: a test-side browser (ICE + DTLS-SRTP + Opus) and
-// a plain UDP SIP peer (PCMU) talk through the media engine.
+// Unit suite of one call's media on loopback: a test browser and a UDP SIP peer via the engine.
 #define CAF_SUITE media.call_media
-
-#include "caf/test/unit_test.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -13,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "caf/test/unit_test.hpp"
 #include "media/call/call_media_listener.hpp"
 #include "media/codec/g711.hpp"
 #include "media/codec/opus_codec.hpp"
@@ -97,7 +95,7 @@ struct test_browser : media::ice_agent_listener, media::dtls_transport::listener
   uint64_t unprotect_failures = 0;
 
   test_browser(media::media_worker& w, std::shared_ptr<const media::dtls_certificate> c)
-    : worker(w), cert(std::move(c)), dtls_timer(w) {
+      : worker(w), cert(std::move(c)), dtls_timer(w) {
     media::ice_agent_config cfg;
     cfg.address = "127.0.0.1";
     cfg.controlling = true;  // the offerer
@@ -127,8 +125,7 @@ struct test_browser : media::ice_agent_listener, media::dtls_transport::listener
 
   void arm() {
     auto ms = dtls->timer_ms();
-    if (ms < 0)
-      return dtls_timer.stop();
+    if (ms < 0) return dtls_timer.stop();
     dtls_timer.start_once(std::chrono::milliseconds{ms}, [this] {
       dtls->on_timer();
       arm();
@@ -143,8 +140,7 @@ struct test_browser : media::ice_agent_listener, media::dtls_transport::listener
       dtls->start(media::dtls_role::client, "sha-256", expected_fingerprint);
       arm();
     }
-    if (s == media::ice_state::failed)
-      ice_failed = true;
+    if (s == media::ice_state::failed) ice_failed = true;
   }
   void ice_datagram(media::ice_agent&, uint8_t* data, size_t len) override {
     if (media::looks_like_dtls(data, len)) {
@@ -152,11 +148,9 @@ struct test_browser : media::ice_agent_listener, media::dtls_transport::listener
       arm();
       return;
     }
-    if (!srtp_in)
-      return;
+    if (!srtp_in) return;
     size_t n = len;
-    if (media::is_rtcp_packet(data, len))
-      return;
+    if (media::is_rtcp_packet(data, len)) return;
     if (!srtp_in->unprotect_rtp(data, n)) {
       ++unprotect_failures;
       return;
@@ -181,13 +175,13 @@ struct test_browser : media::ice_agent_listener, media::dtls_transport::listener
     bytes buf(plain.size() + media::srtp_max_overhead);
     std::copy(plain.begin(), plain.end(), buf.begin());
     size_t n = plain.size();
-    if (!srtp_out->protect_rtp(buf.data(), n, buf.size()))
-      return false;
+    if (!srtp_out->protect_rtp(buf.data(), n, buf.size())) return false;
     return ice->send(buf.data(), n);
   }
 };
 
-// -- the SIP peer: a plain UDP socket --------------------------------------------------------------
+// -- the SIP peer: a plain UDP socket
+// --------------------------------------------------------------
 
 struct udp_peer {
   int fd = -1;
@@ -220,8 +214,7 @@ struct udp_peer {
     for (;;) {
       bytes buf(2048);
       auto n = ::recv(fd, buf.data(), buf.size(), MSG_DONTWAIT);
-      if (n < 0)
-        return;
+      if (n < 0) return;
       buf.resize(static_cast<size_t>(n));
       into.push_back(std::move(buf));
     }
@@ -263,8 +256,8 @@ struct fixture {
   // Creates the call and waits for media_ready.
   void create(uint64_t id, media::call_media_options o = options()) {
     CAF_REQUIRE_EQUAL(engine->create_call(id, o, listener), id);
-    CAF_REQUIRE(listener->w.wait([&] { return listener->webrtc.has_value() ||
-                                              listener->failure.has_value(); }));
+    CAF_REQUIRE(listener->w.wait(
+        [&] { return listener->webrtc.has_value() || listener->failure.has_value(); }));
     CAF_REQUIRE(!listener->has_failed());
   }
 
@@ -279,9 +272,9 @@ struct fixture {
     CAF_REQUIRE(b.ice->gather(err));
     CAF_REQUIRE(drive([&] { return b.gathered; }));
     auto gw = listener->w.read([&] { return *listener->webrtc; });
-    engine->set_remote_webrtc(id, b.ice->local_ufrag(), b.ice->local_pwd(),
-                              b.candidates_with_end(), "sha-256", fingerprint_given_to_gateway,
-                              media::dtls_role::server, 111, 126);
+    engine->set_remote_webrtc(id, b.ice->local_ufrag(), b.ice->local_pwd(), b.candidates_with_end(),
+                              "sha-256", fingerprint_given_to_gateway, media::dtls_role::server,
+                              111, 126);
     b.connect_to(gw);
   }
 };
@@ -313,8 +306,7 @@ CAF_TEST(calls are placed on the least loaded worker and released) {
   CAF_CHECK_EQUAL(loads[0], 2);
   CAF_CHECK_EQUAL(loads[1], 2);
   CAF_CHECK_EQUAL(engine->calls(), 4u);
-  for (uint64_t id = 1; id <= 4; ++id)
-    engine->destroy_call(id);
+  for (uint64_t id = 1; id <= 4; ++id) engine->destroy_call(id);
   CAF_CHECK_EQUAL(engine->calls(), 0u);
   CAF_CHECK(drive([&] { return engine->ports_in_use() == 0; }, 5s));
   auto after = engine->loads();
@@ -347,8 +339,7 @@ CAF_TEST(a pcmu tone from sip reaches the browser as opus and an opus tone reach
   CAF_CHECK(!listener->has_failed());
 
   // SIP -> browser: one second of 440 Hz in PCMU.
-  for (auto& p : pcmu_tone(440, 50, 0x5150))
-    sip.send_to(gw_sip.rtp_port, p);
+  for (auto& p : pcmu_tone(440, 50, 0x5150)) sip.send_to(gw_sip.rtp_port, p);
   CAF_REQUIRE(drive([&] { return browser.rtp_in.size() >= 45; }));
   int err = 0;
   media::opus_settings dec_settings;  // 8 kHz mono
@@ -367,8 +358,8 @@ CAF_TEST(a pcmu tone from sip reaches the browser as opus and an opus tone reach
     heard.insert(heard.end(), pcm, pcm + n);
   }
   CAF_MESSAGE("browser heard " << heard.size() << " samples, 440 Hz share "
-                                << test::tone_share(heard, 440, 8000, 1600) << ", rms "
-                                << test::rms(heard, 1600));
+                               << test::tone_share(heard, 440, 8000, 1600) << ", rms "
+                               << test::rms(heard, 1600));
   CAF_CHECK(test::tone_share(heard, 440, 8000, 1600) > 0.8);
   CAF_CHECK(test::rms(heard, 1600) > 2000);
   CAF_CHECK_EQUAL(browser.unprotect_failures, 0u);
@@ -401,15 +392,14 @@ CAF_TEST(a pcmu tone from sip reaches the browser as opus and an opus tone reach
     sip_heard.insert(sip_heard.end(), pcm.begin(), pcm.end());
   }
   CAF_MESSAGE("sip heard " << sip_heard.size() << " samples, 1 kHz share "
-                            << test::tone_share(sip_heard, 1000, 8000, 1600) << ", rms "
-                            << test::rms(sip_heard, 1600));
+                           << test::tone_share(sip_heard, 1000, 8000, 1600) << ", rms "
+                           << test::rms(sip_heard, 1600));
   CAF_CHECK(test::tone_share(sip_heard, 1000, 8000, 1600) > 0.8);
   CAF_CHECK(test::rms(sip_heard, 1600) > 2000);
 
   // The periodic stats see both directions and no SRTP errors.
   CAF_REQUIRE(listener->w.wait([&] {
-    if (listener->stats.empty())
-      return false;
+    if (listener->stats.empty()) return false;
     auto& s = listener->stats.back();
     return s.browser.packets_in >= 45 && s.sip.packets_in >= 45 && s.browser.packets_out >= 45 &&
            s.sip.packets_out >= 45;
@@ -448,8 +438,7 @@ CAF_TEST(replayed and forged srtp from the browser is counted and dropped) {
   forged[fn - 1] ^= 0x01;
   CAF_REQUIRE(browser.ice->send(forged.data(), fn));
   CAF_CHECK(listener->w.wait([&] {
-    if (listener->stats.empty())
-      return false;
+    if (listener->stats.empty()) return false;
     auto& s = listener->stats.back();
     return s.srtp_replayed == 1 && s.srtp_unauthenticated == 1 && s.browser.packets_in == 1;
   }));
@@ -461,12 +450,11 @@ CAF_TEST(a browser that never answers checks gives an ice failure within the tim
   create(1, o);
   // A socket that swallows every check plays the browser.
   udp_peer deaf;
-  engine->set_remote_webrtc(1, "deaf", "deafdeafdeafdeafdeafdeaf",
-                            {"candidate:1 1 udp 2130706431 127.0.0.1 " + std::to_string(deaf.port) +
-                               " typ host",
-                             "end-of-candidates"},
-                            "sha-256", engine->certificate()->fingerprint_sha256(),
-                            media::dtls_role::server, 111, 126);
+  engine->set_remote_webrtc(
+      1, "deaf", "deafdeafdeafdeafdeafdeaf",
+      {"candidate:1 1 udp 2130706431 127.0.0.1 " + std::to_string(deaf.port) + " typ host",
+       "end-of-candidates"},
+      "sha-256", engine->certificate()->fingerprint_sha256(), media::dtls_role::server, 111, 126);
   auto started = std::chrono::steady_clock::now();
   CAF_REQUIRE(listener->w.wait([&] { return listener->failure.has_value(); }, 6s));
   auto took = std::chrono::steady_clock::now() - started;
@@ -497,14 +485,12 @@ CAF_TEST(audio from sip before dtls is up never reaches the browser) {
   auto gw_sip = listener->w.read([&] { return *listener->sip; });
   // The browser's answer is known (so the transcoder exists) but it never connects.
   udp_peer deaf;
-  engine->set_remote_webrtc(1, "deaf", "deafdeafdeafdeafdeafdeaf",
-                            {"candidate:1 1 udp 2130706431 127.0.0.1 " + std::to_string(deaf.port) +
-                             " typ host"},
-                            "sha-256", engine->certificate()->fingerprint_sha256(),
-                            media::dtls_role::server, 111, 126);
+  engine->set_remote_webrtc(
+      1, "deaf", "deafdeafdeafdeafdeafdeaf",
+      {"candidate:1 1 udp 2130706431 127.0.0.1 " + std::to_string(deaf.port) + " typ host"},
+      "sha-256", engine->certificate()->fingerprint_sha256(), media::dtls_role::server, 111, 126);
   engine->set_remote_sip(1, "127.0.0.1", sip.port, 0, 101);
-  for (auto& p : pcmu_tone(440, 5, 0x5150))
-    sip.send_to(gw_sip.rtp_port, p);
+  for (auto& p : pcmu_tone(440, 5, 0x5150)) sip.send_to(gw_sip.rtp_port, p);
   CAF_CHECK(listener->w.wait([&] {
     return !listener->stats.empty() && listener->stats.back().browser.dropped_not_ready == 5;
   }));

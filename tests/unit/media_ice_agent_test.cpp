@@ -1,8 +1,6 @@
 // Unit suite of the ICE agent: two libnice agents on loopback connect and exchange datagrams.
 #define CAF_SUITE media.ice_agent
 
-#include "caf/test/unit_test.hpp"
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -11,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "caf/test/unit_test.hpp"
 #include "media/ice/ice_agent.hpp"
 #include "media/worker/media_worker.hpp"
 #include "media/worker/port_allocator.hpp"
@@ -34,8 +33,7 @@ struct recorder : media::ice_agent_listener {
 
   bool saw(media::ice_state s) const {
     for (auto x : states)
-      if (x == s)
-        return true;
+      if (x == s) return true;
     return false;
   }
   bool up() const { return saw(media::ice_state::connected) || saw(media::ice_state::ready); }
@@ -60,6 +58,13 @@ bool send_text(media::ice_agent& agent, const std::string& text) {
 }  // namespace
 
 CAF_TEST_FIXTURE_SCOPE(ice_agent_tests, fixture)
+
+CAF_TEST(libnice runs its own stun code) {
+  // Fails when a library linked before libnice (sofia-sip) shadows one of its STUN symbols.
+  std::string err;
+  CAF_CHECK(media::ice_agent::check_library(err));
+  CAF_CHECK_EQUAL(err, "");
+}
 
 CAF_TEST(host candidates are on the media address and a port of the range) {
   recorder r;
@@ -145,14 +150,13 @@ CAF_TEST(two agents on loopback connect and exchange datagrams both ways) {
             std::string::npos);
   CAF_REQUIRE(send_text(a, "from a"));
   CAF_REQUIRE(send_text(b, "from b"));
-  CAF_REQUIRE(test::drive_until(worker,
-                                [&] { return !ra.received.empty() && !rb.received.empty(); }));
+  CAF_REQUIRE(
+      test::drive_until(worker, [&] { return !ra.received.empty() && !rb.received.empty(); }));
   CAF_CHECK_EQUAL(rb.received.front(), "from a");
   CAF_CHECK_EQUAL(ra.received.front(), "from b");
   // Both reach `ready` once the checks finish.
-  CAF_CHECK(test::drive_until(worker, [&] {
-    return ra.saw(media::ice_state::ready) && rb.saw(media::ice_state::ready);
-  }));
+  CAF_CHECK(test::drive_until(
+      worker, [&] { return ra.saw(media::ice_state::ready) && rb.saw(media::ice_state::ready); }));
 }
 
 CAF_TEST(a peer that never answers checks fails the component after end of candidates) {
@@ -174,7 +178,8 @@ CAF_TEST(a peer that never answers checks fails the component after end of candi
                                                std::to_string(port) + " typ host",
                                            "end-of-candidates"}),
                   1);
-  CAF_CHECK(test::drive_until(worker, [&] { return r.saw(media::ice_state::failed); }, 20s));
+  CAF_CHECK(test::drive_until(
+      worker, [&] { return r.saw(media::ice_state::failed); }, 20s));
   CAF_CHECK(!r.up());
   ::close(fd);
 }
@@ -185,17 +190,17 @@ CAF_TEST(remote candidate lines are normalised and the unusable ones skipped) {
   std::string err;
   CAF_REQUIRE(a.gather(err));
   std::vector<std::string> lines = {
-    // Chromium's trickle form: lower-case transport, extension attributes.
-    "candidate:842163049 1 udp 1677729535 127.0.0.1 50000 typ host generation 0 ufrag abcd "
-    "network-id 1 network-cost 10",
-    // SDP form with a=, and a trailing CRLF.
-    "a=candidate:1 1 UDP 2130706431 127.0.0.1 50002 typ host\r\n",
-    // Skipped: TCP, RTCP component (rtcp-mux is required), an mDNS name, garbage.
-    "candidate:2 1 tcp 1518280447 127.0.0.1 9 typ host tcptype active",
-    "candidate:3 2 udp 2130706430 127.0.0.1 50001 typ host",
-    "candidate:4 1 udp 2130706431 0b5d6c3e-1111-2222-3333-444455556666.local 50004 typ host",
-    "candidate:garbage",
-    "",
+      // Chromium's trickle form: lower-case transport, extension attributes.
+      "candidate:842163049 1 udp 1677729535 127.0.0.1 50000 typ host generation 0 ufrag abcd "
+      "network-id 1 network-cost 10",
+      // SDP form with a=, and a trailing CRLF.
+      "a=candidate:1 1 UDP 2130706431 127.0.0.1 50002 typ host\r\n",
+      // Skipped: TCP, RTCP component (rtcp-mux is required), an mDNS name, garbage.
+      "candidate:2 1 tcp 1518280447 127.0.0.1 9 typ host tcptype active",
+      "candidate:3 2 udp 2130706430 127.0.0.1 50001 typ host",
+      "candidate:4 1 udp 2130706431 0b5d6c3e-1111-2222-3333-444455556666.local 50004 typ host",
+      "candidate:garbage",
+      "",
   };
   CAF_CHECK_EQUAL(a.add_remote_candidates(lines), 2);
 }

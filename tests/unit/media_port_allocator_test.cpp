@@ -1,12 +1,11 @@
 // Unit suite of the media port allocator: exhaustion, reuse, pairs, threads.
 #define CAF_SUITE media.port_allocator
 
-#include "caf/test/unit_test.hpp"
-
 #include <set>
 #include <thread>
 #include <vector>
 
+#include "caf/test/unit_test.hpp"
 #include "media/worker/port_allocator.hpp"
 
 using namespace wrtc;
@@ -28,8 +27,7 @@ CAF_TEST(every port of the range is handed out once then the range is exhausted)
 
 CAF_TEST(a released port is handed out again) {
   media::port_allocator ports{40000, 40003};
-  for (int i = 0; i < 4; ++i)
-    CAF_REQUIRE(ports.acquire());
+  for (int i = 0; i < 4; ++i) CAF_REQUIRE(ports.acquire());
   ports.release(40002);
   CAF_CHECK_EQUAL(ports.in_use(), 3u);
   auto again = ports.acquire();
@@ -86,11 +84,9 @@ CAF_TEST(threads never receive the same port) {
   for (size_t t = 0; t < 4; ++t)
     threads.emplace_back([&, t] {
       for (int i = 0; i < 250; ++i)
-        if (auto p = ports.acquire())
-          got[t].push_back(*p);
+        if (auto p = ports.acquire()) got[t].push_back(*p);
     });
-  for (auto& th : threads)
-    th.join();
+  for (auto& th : threads) th.join();
   std::set<uint16_t> all;
   size_t total = 0;
   for (auto& v : got) {

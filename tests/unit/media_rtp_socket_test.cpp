@@ -1,8 +1,6 @@
 // Unit suite of the SIP-side RTP socket pair: ports, early drop, symmetric RTP and the latch.
 #define CAF_SUITE media.rtp_socket
 
-#include "caf/test/unit_test.hpp"
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -12,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "caf/test/unit_test.hpp"
 #include "media/net/rtp_socket.hpp"
 #include "media/rtp/rtp_packet.hpp"
 #include "media/worker/media_worker.hpp"
@@ -51,8 +50,7 @@ struct udp_peer {
   std::optional<std::vector<uint8_t>> receive() const {
     std::vector<uint8_t> buf(2048);
     auto n = ::recv(fd, buf.data(), buf.size(), MSG_DONTWAIT);
-    if (n < 0)
-      return std::nullopt;
+    if (n < 0) return std::nullopt;
     buf.resize(static_cast<size_t>(n));
     return buf;
   }
@@ -101,13 +99,15 @@ struct fixture {
   bool deliver(const udp_peer& peer, uint16_t seq) {
     auto before = rec.rtp.size();
     peer.send_to(sock->rtp_port(), rtp(seq));
-    return test::drive_until(worker, [&] { return rec.rtp.size() > before; }, 2s);
+    return test::drive_until(
+        worker, [&] { return rec.rtp.size() > before; }, 2s);
   }
 
   // Drives until `peer` received something, returning it.
   std::optional<std::vector<uint8_t>> await(const udp_peer& peer) {
     std::optional<std::vector<uint8_t>> got;
-    test::drive_until(worker, [&] { return (got = peer.receive()).has_value(); }, 2s);
+    test::drive_until(
+        worker, [&] { return (got = peer.receive()).has_value(); }, 2s);
     return got;
   }
 };
@@ -129,7 +129,8 @@ CAF_TEST(nothing is delivered or sent before the remote is known) {
   udp_peer peer;
   auto early = sock->counters().early;
   peer.send_to(sock->rtp_port(), rtp(1));
-  CAF_CHECK(test::drive_until(worker, [&] { return sock->counters().early > early; }, 2s));
+  CAF_CHECK(test::drive_until(
+      worker, [&] { return sock->counters().early > early; }, 2s));
   CAF_CHECK(rec.rtp.empty());
   auto pkt = rtp(2);
   CAF_CHECK(!sock->send_rtp(pkt.data(), pkt.size()));
@@ -164,7 +165,8 @@ CAF_TEST(malformed datagrams are counted and never latch) {
   auto bad_csrc = rtp(1, 0);
   bad_csrc[0] = 0x8f;  // 15 CSRCs announced, none present
   attacker.send_to(sock->rtp_port(), bad_csrc);
-  CAF_CHECK(test::drive_until(worker, [&] { return sock->counters().malformed == 3; }, 2s));
+  CAF_CHECK(test::drive_until(
+      worker, [&] { return sock->counters().malformed == 3; }, 2s));
   CAF_CHECK(rec.rtp.empty());
   CAF_CHECK(!sock->rtp_latched());
 }
@@ -177,17 +179,20 @@ CAF_TEST(a second source is dropped until the latched one falls silent) {
   CAF_REQUIRE(deliver(first, 1));
   auto foreign = sock->counters().foreign;
   second.send_to(sock->rtp_port(), rtp(100));
-  CAF_CHECK(test::drive_until(worker, [&] { return sock->counters().foreign > foreign; }, 2s));
+  CAF_CHECK(test::drive_until(
+      worker, [&] { return sock->counters().foreign > foreign; }, 2s));
   CAF_CHECK_EQUAL(rec.rtp.size(), 1u);
   CAF_CHECK_EQUAL(sock->rtp_destination().port(), first.port);
   // Once the first source is silent for longer than the relatch time, the second takes over.
   uint16_t seq = 101;
-  CAF_CHECK(test::drive_until(worker, [&] {
-    if (sock->counters().relatches > 0)
-      return true;
-    second.send_to(sock->rtp_port(), rtp(seq++));
-    return false;
-  }, 5s));
+  CAF_CHECK(test::drive_until(
+      worker,
+      [&] {
+        if (sock->counters().relatches > 0) return true;
+        second.send_to(sock->rtp_port(), rtp(seq++));
+        return false;
+      },
+      5s));
   CAF_CHECK_EQUAL(sock->rtp_destination().port(), second.port);
   CAF_CHECK_EQUAL(sock->counters().relatches, 1u);
 }
@@ -197,14 +202,16 @@ CAF_TEST(rtcp arrives on the next port and latches on its own) {
   udp_peer rtcp_peer;
   CAF_REQUIRE(sock->set_remote("127.0.0.1", rtp_peer.port));
   rtcp_peer.send_to(sock->rtcp_port(), receiver_report());
-  CAF_REQUIRE(test::drive_until(worker, [&] { return rec.rtcp.size() == 1; }, 2s));
+  CAF_REQUIRE(test::drive_until(
+      worker, [&] { return rec.rtcp.size() == 1; }, 2s));
   CAF_CHECK(rec.rtp.empty());
   auto rr = receiver_report();
   CAF_REQUIRE(sock->send_rtcp(rr.data(), rr.size()));
   CAF_CHECK(await(rtcp_peer).has_value());
   // Garbage on the RTCP port is malformed.
   rtcp_peer.send_to(sock->rtcp_port(), {0x80, 201, 0xff, 0xff});
-  CAF_CHECK(test::drive_until(worker, [&] { return sock->counters().malformed == 1; }, 2s));
+  CAF_CHECK(test::drive_until(
+      worker, [&] { return sock->counters().malformed == 1; }, 2s));
 }
 
 CAF_TEST(before any rtcp arrives rtcp goes to the sdp port plus one) {

@@ -19,8 +19,7 @@ inline bool drive_until(media::media_worker& worker, const std::function<bool()>
   media::worker_timer tick{worker};
   tick.start_periodic(std::chrono::milliseconds{5}, [] {});
   while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline)
-      return false;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
     worker.iterate(true);
   }
   return true;

@@ -1,13 +1,13 @@
 // Unit suite of the media worker: post, timers, stop.
 #define CAF_SUITE media.worker
 
-#include "caf/test/unit_test.hpp"
+#include "media/worker/media_worker.hpp"
 
 #include <atomic>
 #include <thread>
 #include <vector>
 
-#include "media/worker/media_worker.hpp"
+#include "caf/test/unit_test.hpp"
 #include "media/worker/worker_timer.hpp"
 #include "tests/unit/media_test_support.hpp"
 
@@ -34,8 +34,7 @@ CAF_TEST(posted tasks run on the worker thread in post order) {
   CAF_REQUIRE(w.wait([&] { return order.size() == 100; }));
   CAF_CHECK(all_on_worker);
   bool in_order = true;
-  for (int i = 0; i < 100; ++i)
-    in_order = in_order && order[static_cast<size_t>(i)] == i;
+  for (int i = 0; i < 100; ++i) in_order = in_order && order[static_cast<size_t>(i)] == i;
   CAF_CHECK(in_order);
   CAF_CHECK(!worker.in_worker_thread());
 }
@@ -69,8 +68,7 @@ CAF_TEST(a one shot timer fires once and a periodic timer until stopped from its
     t2->start_periodic(5ms, [&] {
       int n = 0;
       w.update([&] { n = ++periodic; });
-      if (n == 3)
-        t2->stop();
+      if (n == 3) t2->stop();
     });
   });
   CAF_REQUIRE(w.wait([&] { return once == 1 && periodic == 3; }));
@@ -113,8 +111,7 @@ CAF_TEST(stop runs what was queued and refuses later posts) {
   media::media_worker worker{"test-worker"};
   worker.start();
   std::atomic<int> ran{0};
-  for (int i = 0; i < 10; ++i)
-    worker.post([&] { ++ran; });
+  for (int i = 0; i < 10; ++i) worker.post([&] { ++ran; });
   worker.stop();
   CAF_CHECK_EQUAL(ran.load(), 10);
   CAF_CHECK(!worker.post([&] { ++ran; }));

@@ -111,9 +111,12 @@ uint16_t free_port() {
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof addr;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+                 ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
     ::close(fd);
+    if (!bound) {
+      continue;
+    }
     uint16_t port = ntohs(addr.sin_port);
     if (port != 0 && bindable(port, SOCK_STREAM)) {
       return port;
@@ -208,6 +211,7 @@ class sipp_process {
     argv.emplace_back("-message_file");
     argv.emplace_back(messages_.string());
     std::vector<char*> raw;
+    raw.reserve(argv.size() + 1);
     for (auto& a : argv) {
       raw.push_back(a.data());
     }
@@ -281,9 +285,10 @@ class udp_peer {
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof addr;
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+      port_ = ntohs(addr.sin_port);
+    }
   }
 
   ~udp_peer() { ::close(fd_); }
@@ -418,7 +423,8 @@ struct fixture {
     argv.insert(argv.end(), args.begin(), args.end());
     peers.push_back(std::make_unique<sipp_process>(*sipp_path, workdir, name, argv));
     CAF_REQUIRE(peers.back()->started());
-    if (!eventually([port] { return !bindable(port, SOCK_DGRAM); })) {
+    if (!eventually(
+            [port] { return !bindable(port, SOCK_DGRAM) || !bindable(port, SOCK_STREAM); })) {
       CAF_FAIL("SIPp did not start listening:\n" << peers.back()->report());
     }
     return *peers.back();
@@ -488,7 +494,9 @@ CAF_TEST_FIXTURE_SCOPE(sip_calls_tests, fixture)
 // -- outgoing calls -------------------------------------------------------------------------
 
 CAF_TEST(an outgoing call rings is answered and hung up with BYE) {
-  if (!have_sipp()) return;
+  if (!have_sipp()) {
+    return;
+  }
   uint16_t port = 0;
   auto& uas = start_uas("uas", {"-sn", "uas"}, port);
   start_stack("127.0.0.1:" + std::to_string(port));
@@ -527,8 +535,32 @@ CAF_TEST(an outgoing call rings is answered and hung up with BYE) {
   CAF_CHECK(contains(wire, "BYE sip:"));
 }
 
+CAF_TEST(an outgoing call works through a TCP proxy) {
+  if (!have_sipp()) {
+    return;
+  }
+  uint16_t port = 0;
+  auto& uas = start_uas("uas_answer_tcp",
+                        {"-sf", (scenario_dir / "uas_answer.xml").string(), "-t", "t1"}, port);
+  start_stack("127.0.0.1:" + std::to_string(port) + ";transport=tcp");
+
+  stack->invite(call_to(60, "1000"));
+  CAF_REQUIRE(calls.wait_for(60, call_event_kind::answered));
+  stack->hangup(60);
+  auto ended = calls.wait_for(60, call_event_kind::ended);
+  CAF_REQUIRE(ended);
+  CAF_CHECK_EQUAL(ended->reason, "local_hangup");
+  expect_success(uas);
+  std::string wire = uas.messages();
+  CAF_CHECK(contains(wire, "Via: SIP/2.0/TCP"));
+  CAF_CHECK(contains(
+      wire, "Contact: <sip:5001@127.0.0.1:" + std::to_string(stack->port()) + ";transport=tcp>"));
+}
+
 CAF_TEST(an outgoing call refused 486 ends rejected) {
-  if (!have_sipp()) return;
+  if (!have_sipp()) {
+    return;
+  }
   uint16_t port = 0;
   auto& uas = start_uas_scenario("uas_reject_486.xml", port);
   start_stack("127.0.0.1:" + std::to_string(port));
@@ -544,7 +576,9 @@ CAF_TEST(an outgoing call refused 486 ends rejected) {
 }
 
 CAF_TEST(hanging up a ringing outgoing call sends CANCEL) {
-  if (!have_sipp()) return;
+  if (!have_sipp()) {
+    return;
+  }
   uint16_t port = 0;
   auto& uas = start_uas_scenario("uas_ringing_wait.xml", port);
   start_stack("127.0.0.1:" + std::to_string(port));
@@ -561,7 +595,9 @@ CAF_TEST(hanging up a ringing outgoing call sends CANCEL) {
 }
 
 CAF_TEST(an outgoing call without final answer is cancelled after the invite timeout) {
-  if (!have_sipp()) return;
+  if (!have_sipp()) {
+    return;
+  }
   uint16_t port = 0;
   auto& uas = start_uas_scenario("uas_ringing_wait.xml", port);
   cfg.invite_timeout = 1s;
@@ -577,7 +613,9 @@ CAF_TEST(an outgoing call without final answer is cancelled after the invite tim
 }
 
 CAF_TEST(an outgoing call answers a digest challenge) {
-  if (!have_sipp()) return;
+  if (!have_sipp()) {
+    return;
+  }
   uint16_t port = 0;
   auto& uas = start_uas_scenario("uas_digest_answer.xml", port);
   start_stack("127.0.0.1:" + std::to_string(port));
@@ -596,7 +634,9 @@ CAF_TEST(an outgoing call answers a digest challenge) {
 }
 
 CAF_TEST(an outgoing call challenged without credentials ends auth_failed) {
-  if (!have_sipp()) return;
+  if (!have_sipp()) {
+    return;
+  }
   uint16_t port = 0;
   start_uas_scenario("uas_digest_answer.xml", port);
   start_stack("127.0.0.1:" + std::to_string(port));
@@ -674,7 +714,9 @@ CAF_TEST(invite refuses what it cannot send and ignores ids it does not own) {
 }
 
 CAF_TEST(stopping the stack hangs up a confirmed call without an event) {
-  if (!have_sipp()) return;
+  if (!have_sipp()) {
+    return;
+  }
   uint16_t port = 0;
   auto& uas = start_uas_scenario("uas_answer.xml", port);
   start_stack("127.0.0.1:" + std::to_string(port));
@@ -690,7 +732,9 @@ CAF_TEST(stopping the stack hangs up a confirmed call without an event) {
 // -- incoming calls -------------------------------------------------------------------------
 
 CAF_TEST(an incoming call is answered and ended by the BYE of the caller) {
-  if (!have_sipp()) return;
+  if (!have_sipp()) {
+    return;
+  }
   start_stack("");
   auto& uac = start_uac("uac_call_dn.xml", ";wrtc-reg=7", {"-d", "200"});
 
@@ -732,7 +776,9 @@ CAF_TEST(an incoming call is answered and ended by the BYE of the caller) {
 }
 
 CAF_TEST(an incoming call without the registration parameter reports registration 0) {
-  if (!have_sipp()) return;
+  if (!have_sipp()) {
+    return;
+  }
   start_stack("");
   auto& uac = start_uac("uac_call_dn.xml", "");
   auto incoming = calls.wait_incoming();
@@ -744,7 +790,9 @@ CAF_TEST(an incoming call without the registration parameter reports registratio
 }
 
 CAF_TEST(an incoming call cancelled by the caller ends remote_cancel) {
-  if (!have_sipp()) return;
+  if (!have_sipp()) {
+    return;
+  }
   start_stack("");
   auto& uac = start_uac("uac_call_then_cancel.xml", ";wrtc-reg=7");
 
@@ -761,7 +809,9 @@ CAF_TEST(an incoming call cancelled by the caller ends remote_cancel) {
 }
 
 CAF_TEST(an incoming call rejected by the application ends local_reject) {
-  if (!have_sipp()) return;
+  if (!have_sipp()) {
+    return;
+  }
   start_stack("");
   auto& uac = start_uac("uac_call_dn.xml", ";wrtc-reg=7");
 
@@ -778,7 +828,9 @@ CAF_TEST(an incoming call rejected by the application ends local_reject) {
 }
 
 CAF_TEST(hanging up an unanswered incoming call answers it 480) {
-  if (!have_sipp()) return;
+  if (!have_sipp()) {
+    return;
+  }
   start_stack("");
   auto& uac = start_uac("uac_call_dn.xml", ";wrtc-reg=7");
 
@@ -794,7 +846,9 @@ CAF_TEST(hanging up an unanswered incoming call answers it 480) {
 }
 
 CAF_TEST(an incoming call left unanswered is answered 480 by the stack) {
-  if (!have_sipp()) return;
+  if (!have_sipp()) {
+    return;
+  }
   cfg.answer_timeout = 300ms;
   start_stack("");
   auto& uac = start_uac("uac_call_dn.xml", ";wrtc-reg=7");
@@ -811,7 +865,9 @@ CAF_TEST(an incoming call left unanswered is answered 480 by the stack) {
 }
 
 CAF_TEST(an incoming call reports INFO DTMF) {
-  if (!have_sipp()) return;
+  if (!have_sipp()) {
+    return;
+  }
   start_stack("");
   auto& uac = start_uac("uac_info_dtmf.xml", ";wrtc-reg=7");
 
@@ -835,7 +891,9 @@ CAF_TEST(an incoming call reports INFO DTMF) {
 }
 
 CAF_TEST(an incoming call is put on hold and taken off with re - INVITEs) {
-  if (!have_sipp()) return;
+  if (!have_sipp()) {
+    return;
+  }
   start_stack("");
   auto& uac = start_uac("uac_reinvite_hold.xml", ";wrtc-reg=7");
 
@@ -863,7 +921,9 @@ CAF_TEST(an incoming call is put on hold and taken off with re - INVITEs) {
 }
 
 CAF_TEST(a refused re - INVITE leaves the call up) {
-  if (!have_sipp()) return;
+  if (!have_sipp()) {
+    return;
+  }
   start_stack("");
   auto& uac = start_uac("uac_reinvite_hold.xml", ";wrtc-reg=7");
 
@@ -895,8 +955,8 @@ CAF_TEST(incoming INVITEs asking for what the stack lacks are rejected before an
   CAF_CHECK(other->rfind("SIP/2.0 415 ", 0) == 0);
   CAF_CHECK(contains(*other, "Accept: application/sdp"));
 
-  std::string reliable = caller.invite(stack->port(), "", "needs-100rel", "application/sdp",
-                                       offer_sdp);
+  std::string reliable =
+      caller.invite(stack->port(), "", "needs-100rel", "application/sdp", offer_sdp);
   reliable.insert(reliable.find("Contact:"), "Require: 100rel\r\n");
   caller.send_to(stack->port(), reliable);
   auto extension = caller.final_response();
@@ -918,10 +978,11 @@ CAF_TEST(without a call listener incoming INVITEs are answered 480) {
 CAF_TEST(malformed requests do not stop the stack from taking calls) {
   start_stack("");
   udp_peer hostile;
-  for (std::string junk : {std::string("\x00\x01\x02garbage", 10), std::string("INVITE\r\n\r\n"),
-                           std::string("INVITE sip:5001@127.0.0.1 SIP/2.0\r\nVia: nonsense\r\n"
-                                       "Content-Length: 99999\r\n\r\nv=0"),
-                           std::string("SIP/2.0 200 OK\r\nCall-ID: nobody\r\n\r\n")}) {
+  for (const std::string& junk :
+       {std::string("\x00\x01\x02garbage", 10), std::string("INVITE\r\n\r\n"),
+        std::string("INVITE sip:5001@127.0.0.1 SIP/2.0\r\nVia: nonsense\r\n"
+                    "Content-Length: 99999\r\n\r\nv=0"),
+        std::string("SIP/2.0 200 OK\r\nCall-ID: nobody\r\n\r\n")}) {
     hostile.send_to(stack->port(), junk);
   }
   std::string no_call_id = hostile.invite(stack->port(), "", "x", "application/sdp", offer_sdp);
@@ -948,7 +1009,9 @@ CAF_TEST(malformed requests do not stop the stack from taking calls) {
 // -- registrations --------------------------------------------------------------------------
 
 CAF_TEST(registrations put their id into the Contact) {
-  if (!have_sipp()) return;
+  if (!have_sipp()) {
+    return;
+  }
   uint16_t port = 0;
   auto& registrar = start_uas_scenario("registrar_200.xml", port);
   start_stack("127.0.0.1:" + std::to_string(port));
