@@ -177,12 +177,12 @@ cpu = {w["name"]: w.get("cpu_percent") for w in r["watched_signin_cpu"]}
 lat = s["latency_ms"] or {"p50": 0, "p99": 0, "max": 0}
 loadgen = 100.0 * r["loadgen_signin_cpu_seconds"] / s["seconds"] if s["seconds"] else 0
 print("agents %d: %.0f sign-ins/s (%d ok, errors %s), latency p50 %.1f ms p99 %.1f ms max %.1f ms; "
-      "%s KiB RSS per idle agent (%s -> %s KiB, %s KiB after sign-out); %.0f sign-outs/s "
+      "%s KiB RSS per idle agent (%s -> %s KiB, %s KiB after sign-out; idle CPU %s%%); %.0f sign-outs/s "
       "(errors %s); poll errors %s, lost sessions %s; CPU during sign-in: gateway %s%%, "
       "stand-in %s%%, kamailio %s%%, loadgen %.0f%%; metrics %s; ok %s"
       % (r["agents"], s["per_second"], s["succeeded"], s["errors"] or "none", lat["p50"],
          lat["p99"], lat["max"], g["rss_per_agent_kib"], g["rss_before_kib"], g["rss_idle_kib"],
-         g["rss_after_signout_kib"], o["per_second"], o["errors"] or "none",
+         g["rss_after_signout_kib"], g["idle_cpu_percent"], o["per_second"], o["errors"] or "none",
          r["polling"]["errors"] or "none", r["polling"]["lost_sessions"] or "none",
          g["signin_cpu_percent"], cpu.get("standin"), cpu.get("kamailio"), loadgen,
          r["metrics"], r["ok"]))

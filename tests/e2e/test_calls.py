@@ -73,7 +73,7 @@ class CallTest(IntegrationTest):
     def wait_event(self, kind, timeout=20):
         return wait_until(lambda: self.events(kind), timeout,
                           lambda: "browser event %s (got %r)" % (
-                              kind, [e["type"] for e in self.browser.run("return window.events;")]))[0]
+                              kind, [e.get("type", e) for e in self.browser.run("return window.events;")]))[0]
 
     def start_far_end(self, scenario, name="far", keys=None, service=None, target=None, port=None,
                       hold_ms=None):
@@ -176,6 +176,107 @@ class CallTest(IntegrationTest):
         wait_until(lambda: caller.proc.poll() is not None, 10, "the caller to finish")
         self.assertEqual(caller.proc.returncode, 0, self.far_messages("caller"))
         self.wait_metric(self.gateway, "wrtc_current_in_calls", 0)
+
+    def test_outbound_call_hung_up_from_sip(self):
+        far = self.start_far_end("uas_answer_then_bye.xml", hold_ms=3000)
+        call = self.call_from_browser("9999")
+        self.wait_event("call.answered")
+        wait_until(lambda: self.rtp.count() >= 50, 20, "audio at the SIP side")
+        ended = self.wait_event("call.ended", timeout=30)
+        self.assertEqual(ended["call"], call)
+        self.assertEqual(ended["reason"], "remote_hangup", ended)
+        wait_until(lambda: far.proc.poll() is not None, 10, "the far end to finish")
+        self.assertEqual(far.proc.returncode, 0, self.far_messages())
+        self.wait_metric(self.gateway, "wrtc_current_out_calls", 0)
+
+    def test_outbound_call_cancelled_while_ringing(self):
+        far = self.start_far_end("uas_ring_then_cancel.xml")
+        call = self.call_from_browser("9999")
+        self.wait_event("call.ringing")
+        self.browser.run("await agent.hangup(args[0]);", call)
+        ended = self.wait_event("call.ended")
+        self.assertEqual(ended["reason"], "local_hangup", ended)
+        wait_until(lambda: far.proc.poll() is not None, 15, "the far end to see the CANCEL")
+        self.assertEqual(far.proc.returncode, 0, self.far_messages())
+        self.assertIn("CANCEL sip:", self.far_messages())
+        self.wait_metric(self.gateway, "wrtc_current_out_calls", 0)
+
+    def test_inbound_call_rejected_by_the_agent(self):
+        caller = self.start_far_end("uac_call_rtp.xml", name="caller", service="5001",
+                                    target="%s:%d" % (LOOPBACK, self.kamailio.port),
+                                    port=free_port(udp=True), hold_ms=1000)
+        incoming = self.wait_event("call.incoming")
+        self.browser.run("await agent.hangup(args[0]);", incoming["call"])
+        ended = self.wait_event("call.ended")
+        self.assertEqual(ended["reason"], "local_hangup", ended)
+        wait_until(lambda: caller.proc.poll() is not None, 15, "the caller to be declined")
+        self.assertIn("SIP/2.0 603", self.far_messages("caller"))
+        self.wait_metric(self.gateway, "wrtc_current_in_calls", 0)
+
+    def test_inbound_call_hung_up_by_the_agent(self):
+        self.start_far_end("uac_call_rtp.xml", name="caller", service="5001",
+                           target="%s:%d" % (LOOPBACK, self.kamailio.port),
+                           port=free_port(udp=True), hold_ms=30000)
+        incoming = self.wait_event("call.incoming")
+        self.browser.run("await agent.answer(args[0], {stream: window.mic});", incoming["call"])
+        wait_until(lambda: self.rtp.count() >= 50, 20, "audio at the SIP side")
+        self.browser.run("await agent.hangup(args[0]);", incoming["call"])
+        ended = self.wait_event("call.ended")
+        self.assertEqual(ended["reason"], "local_hangup", ended)
+        wait_until(lambda: "BYE sip:" in self.far_messages("caller"), 10, "the BYE at the caller")
+        self.wait_metric(self.gateway, "wrtc_current_in_calls", 0)
+
+    def post_doctored_offer(self, transform):
+        """Places a call with the browser's offer changed by JS `transform(sdp)`; the browser never
+        applies the answer. Returns the call id."""
+        return self.browser.run("""
+            const pc = new RTCPeerConnection();
+            window.mic.getTracks().forEach((t) => pc.addTrack(t, window.mic));
+            await pc.setLocalDescription(await pc.createOffer());
+            await new Promise((r) => { if (pc.iceGatheringState === 'complete') r();
+              pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r();
+              setTimeout(r, 5000); });
+            const sdp = (%s)(pc.localDescription.sdp);
+            window.doctoredPc = pc;
+            const answer = await agent._request('POST', '/v1/sessions/' + agent.session + '/calls',
+                                                {to: '9999', sdp});
+            window.doctoredAnswer = null;
+            agent.on('call.answered', (e) => { window.doctoredAnswer = e.sdp; });
+            return answer.call;
+        """ % transform)
+
+    def test_failure_of_ice_ends_the_call_with_a_bye(self):
+        far = self.start_far_end("uas_answer_rtp.xml")
+        # The browser never applies the answer (it sends no checks) and its only candidate is a
+        # port nobody answers on: the gateway's checks fail.
+        call = self.post_doctored_offer("""(sdp) => sdp.split('\\r\\n')
+            .filter((l) => !l.startsWith('a=candidate'))
+            .map((l) => l.startsWith('a=mid:') ? l + '\\r\\na=candidate:1 1 udp 2122260223 127.0.0.1 9 typ host\\r\\na=end-of-candidates' : l)
+            .join('\\r\\n')""")
+        self.wait_event("call.answered")
+        ended = self.wait_event("call.ended", timeout=30)
+        self.assertEqual(ended["call"], call)
+        self.assertEqual(ended["reason"], "media_failed", ended)
+        wait_until(lambda: far.proc.poll() is not None, 10, "the far end to get its BYE")
+        self.assertEqual(far.proc.returncode, 0, self.far_messages())
+        self.assertGreaterEqual(self.gateway.metric("wrtc_system_error", type="turn_errors"), 1)
+        self.wait_metric(self.gateway, "wrtc_current_out_calls", 0)
+
+    def test_failure_of_dtls_fingerprint_check_ends_the_call(self):
+        far = self.start_far_end("uas_answer_rtp.xml")
+        # The offer announces a fingerprint that is not the browser's certificate.
+        call = self.post_doctored_offer("""(sdp) => sdp.replace(/a=fingerprint:sha-256 (..)/,
+            (m, b) => 'a=fingerprint:sha-256 ' + (b === '00' ? '11' : '00'))""")
+        self.wait_event("call.answered")
+        self.browser.run("""
+            await window.doctoredPc.setRemoteDescription({type: 'answer', sdp: window.doctoredAnswer});
+        """)
+        ended = self.wait_event("call.ended", timeout=30)
+        self.assertEqual(ended["call"], call)
+        self.assertEqual(ended["reason"], "media_failed", ended)
+        wait_until(lambda: far.proc.poll() is not None, 10, "the far end to get its BYE")
+        self.assertEqual(self.rtp.count(), 0, "no audio may flow without a verified DTLS peer")
+        self.assertEqual(self.gateway.metric("wrtc_system_error", type="turn_errors"), 0)
 
 
 if __name__ == "__main__":

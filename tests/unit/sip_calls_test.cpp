@@ -197,7 +197,9 @@ class call_log {
   std::vector<call_event> events_;
 };
 
-/// One SIPp process, killed (by pid) when this goes away.
+/// One SIPp process, killed (by pid) when this goes away. A failed CAF_REQUIRE aborts the test
+/// binary without running destructors: SIPp then ends by its own -timeout and the work folder
+/// (/tmp/wrtc-sip-calls-*) stays for inspection.
 class sipp_process {
  public:
   sipp_process(const fs::path& sipp, const fs::path& workdir, const std::string& name,
