@@ -29,4 +29,20 @@ void failure_tally::add(const exchange_result& result, const std::string& contex
       context + ": " + std::to_string(result.status()) + " " + body);
 }
 
+nlohmann::json failure_tally::counts_json() const {
+  auto out = nlohmann::json::object();
+  for (const auto& [key, e] : entries_) {
+    out[key] = e.count;
+  }
+  return out;
+}
+
+nlohmann::json failure_tally::examples_json() const {
+  auto out = nlohmann::json::object();
+  for (const auto& [key, e] : entries_) {
+    out[key] = e.example;
+  }
+  return out;
+}
+
 }  // namespace wrtc::loadgen

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "apps/loadgen/exchange_result.hpp"
@@ -26,6 +27,12 @@ class failure_tally {
 
   std::size_t total() const { return total_; }
   const std::map<std::string, entry>& entries() const { return entries_; }
+
+  /// `{"<key>": count, ...}`.
+  nlohmann::json counts_json() const;
+
+  /// `{"<key>": "<first example>", ...}`.
+  nlohmann::json examples_json() const;
 
  private:
   std::map<std::string, entry> entries_;

@@ -9,14 +9,9 @@
 #include <vector>
 
 #include "apps/loadgen/http_url.hpp"
+#include "apps/loadgen/watched_process.hpp"
 
 namespace wrtc::loadgen {
-
-/// A set of processes whose CPU time is reported for the sign-in phase (`--watch name=pid,pid`).
-struct watched_process {
-  std::string name;
-  std::vector<int> pids;
-};
 
 /// The options of mode `signin`; `parse` checks every value and bounds the run.
 struct signin_options {

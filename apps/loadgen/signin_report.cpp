@@ -19,22 +19,6 @@ std::string fixed(double value, int digits = 1) {
   return buf;
 }
 
-nlohmann::json failures_json(const failure_tally& tally) {
-  auto out = nlohmann::json::object();
-  for (const auto& [key, e] : tally.entries()) {
-    out[key] = e.count;
-  }
-  return out;
-}
-
-nlohmann::json examples_json(const failure_tally& tally) {
-  auto out = nlohmann::json::object();
-  for (const auto& [key, e] : tally.entries()) {
-    out[key] = e.example;
-  }
-  return out;
-}
-
 std::string failures_text(const failure_tally& tally) {
   if (tally.total() == 0) {
     return "none";
@@ -84,25 +68,6 @@ nlohmann::json optional_json(const std::optional<T>& value) {
 }
 
 }  // namespace
-
-nlohmann::json phase_figures::to_json() const {
-  return {
-      {"attempted", attempted},
-      {"succeeded", succeeded},
-      {"failed", failures.total()},
-      {"not_attempted", not_attempted},
-      {"seconds", round2(seconds)},
-      {"per_second", round2(per_second())},
-      {"latency_ms", latency.count() == 0
-                         ? nlohmann::json(nullptr)
-                         : nlohmann::json{{"p50", round2(latency.percentile_ms(50))},
-                                          {"p90", round2(latency.percentile_ms(90))},
-                                          {"p99", round2(latency.percentile_ms(99))},
-                                          {"max", round2(latency.max_ms())}}},
-      {"errors", failures_json(failures)},
-      {"error_examples", examples_json(failures)},
-  };
-}
 
 std::optional<double> signin_report::rss_per_agent_kib() const {
   if (!rss_before_kib || !rss_idle_kib || agents == 0) {
@@ -171,8 +136,8 @@ nlohmann::json signin_report::to_json() const {
        {{"agents_idle", agents_idle},
         {"settle_seconds", round2(settle_seconds)},
         {"polls_answered", polls_answered},
-        {"errors", failures_json(poll_failures)},
-        {"error_examples", examples_json(poll_failures)},
+        {"errors", poll_failures.counts_json()},
+        {"error_examples", poll_failures.examples_json()},
         {"lost_sessions", lost_sessions},
         {"signout_poll_endings", signout_poll_endings},
         {"polls_open_after_signout", polls_open_after_signout}}},
@@ -237,8 +202,8 @@ std::string signin_report::to_text() const {
       out << "  sign-in CPU " << fixed(*gateway_cpu_seconds, 2) << " s ("
           << fixed(100.0 * *gateway_cpu_seconds / signin.seconds) << "% of one core);";
       for (const auto& t : gateway_threads) {
-        out << " " << t.name << "x" << t.threads << " " << fixed(100.0 * t.seconds / signin.seconds)
-            << "%";
+        out << " " << t.name << "[" << t.threads << "] "
+            << fixed(100.0 * t.seconds / signin.seconds) << "%";
       }
       out << "\n";
     }

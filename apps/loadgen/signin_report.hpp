@@ -9,34 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "apps/loadgen/cpu_use.hpp"
 #include "apps/loadgen/failure_tally.hpp"
-#include "apps/loadgen/latency_record.hpp"
+#include "apps/loadgen/phase_figures.hpp"
 
 namespace wrtc::loadgen {
 
-/// Figures of one phase (sign-in or sign-out): rate over the phase, latency of the requests that
-/// succeeded, and every failure.
-struct phase_figures {
-  std::size_t attempted = 0;
-  std::size_t succeeded = 0;
-  /// Requests never sent because the run was aborted.
-  std::size_t not_attempted = 0;
-  /// From the first request sent to the last answer.
-  double seconds = 0;
-  latency_record latency;
-  failure_tally failures;
-
-  double per_second() const { return seconds > 0 ? static_cast<double>(succeeded) / seconds : 0; }
-  nlohmann::json to_json() const;
-};
-
-/// CPU time a process, a set of processes or a group of same-named threads used in a phase.
-struct cpu_use {
-  std::string name;
-  double seconds = 0;
-  std::size_t threads = 0;
-};
-
+/// Everything one run of `wrtc-loadgen signin` measured.
 struct signin_report {
   // -- what was asked -----------------------------------------------------------------------
   std::string gateway;

@@ -55,9 +55,11 @@ start() {
 }
 
 # stop PID: SIGTERM to the process group PID leads (Kamailio's children included), SIGKILL after
-# 10 s. Only while PID is our running child, so a reused id is never signalled.
+# 10 s, then reaps it and forgets it. Until reaped, an exited child keeps its id (a zombie), so only
+# our own processes are ever signalled.
 stop() {
   local pid=$1 i
+  forget "$pid" || return 0
   kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
   kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
   for ((i = 0; i < 100; i++)); do
@@ -72,10 +74,18 @@ stop() {
   return 0
 }
 
+# forget PID: drops PID from STARTED; fails when it is not there (already stopped).
+forget() {
+  local keep=() p found=1
+  for p in "${STARTED[@]}"; do
+    if [ "$p" = "$1" ]; then found=0; else keep+=("$p"); fi
+  done
+  STARTED=("${keep[@]}")
+  return $found
+}
+
 cleanup() {
-  local i
-  for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do stop "${STARTED[$i]}"; done
-  STARTED=()
+  while [ ${#STARTED[@]} -gt 0 ]; do stop "${STARTED[${#STARTED[@]} - 1]}"; done
   rm -rf "$KAM_RUNDIR"
 }
 trap cleanup EXIT
