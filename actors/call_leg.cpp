@@ -114,6 +114,30 @@ std::optional<sdp::sip_audio> read_peer_sdp(const std::string& text, std::string
   return audio;
 }
 
+/// RTP errors grow by what the worker dropped since the last report; jitter over a threshold
+/// counts once per report interval in which it was seen.
+void count_media_quality(metrics::gateway_metrics& m, const media::call_media_stats& before,
+                         const media::call_media_stats& now) {
+  auto errors = [](const media::call_media_stats& s) {
+    return s.srtp_replayed + s.srtp_unauthenticated + s.srtp_malformed + s.browser.malformed +
+           s.sip.malformed;
+  };
+  auto previous = errors(before);
+  auto current = errors(now);
+  if (current > previous) m.rtp_errors.Increment(static_cast<double>(current - previous));
+  auto jitter = [](double ms, prometheus::Counter& c100, prometheus::Counter& c300,
+                   prometheus::Counter& c500) {
+    if (ms > 100) c100.Increment();
+    if (ms > 300) c300.Increment();
+    if (ms > 500) c500.Increment();
+  };
+  // What the gateway measures on the browser's stream, and what the browser reports by RTCP.
+  jitter(now.browser.jitter_ms, m.rtp_gateway_jitter_over_100, m.rtp_gateway_jitter_over_300,
+         m.rtp_gateway_jitter_over_500);
+  jitter(now.browser.remote_jitter_ms, m.rtp_client_jitter_over_100, m.rtp_client_jitter_over_300,
+         m.rtp_client_jitter_over_500);
+}
+
 void count_start(self_ptr self) {
   auto& st = self->state;
   if (st.counted || st.metrics == nullptr) return;
@@ -546,6 +570,7 @@ caf::behavior call_leg(caf::stateful_actor<call_leg_state>* self, call_leg_param
     },
     [=](media_stats_atom, const media::call_media_stats& stats) {
       auto& st = self->state;
+      if (st.metrics != nullptr) count_media_quality(*st.metrics, st.data.stats, stats);
       st.data.stats = stats;
       log_call(self, log::level::debug, "media stats",
                {{"browser_in", std::to_string(stats.browser.packets_in)},
