@@ -81,6 +81,11 @@ void notify(self_ptr self, const std::string& type, nlohmann::json fields) {
              fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+/// The media layer's payload type for "no telephone-event negotiated" is 0.
+int event_pt(int pt) {
+  return pt < 0 ? 0 : pt;
+}
+
 media::dtls_role to_media_role(sdp::dtls_role r) {
   return r == sdp::dtls_role::active ? media::dtls_role::client : media::dtls_role::server;
 }
@@ -220,7 +225,7 @@ void create_media(self_ptr self, bool ice_controlling) {
   opts.ice_controlling = ice_controlling;
   opts.transcode = true;
   if (st.data.opus_pt >= 0) opts.opus_pt = st.data.opus_pt;
-  opts.browser_dtmf_pt = st.data.browser_dtmf_pt;
+  opts.browser_dtmf_pt = event_pt(st.data.browser_dtmf_pt);
   if (st.data.sip_codec_pt >= 0) opts.sip_codec_pt = st.data.sip_codec_pt;
   opts.sip_dtmf_pt = st.data.sip_dtmf_pt >= 0 ? st.data.sip_dtmf_pt : 101;
   auto bridge = std::make_shared<call_media_bridge>(caf::actor_cast<caf::actor>(self));
@@ -282,7 +287,7 @@ void inbound_media_ready(self_ptr self, const media::local_webrtc_params& webrtc
   }
   st.browser_sdp = offer->to_string();
   st.media->set_remote_sip(st.data.call_id, st.data.sip_remote_address, st.data.sip_remote_port,
-                           st.data.sip_codec_pt, st.data.sip_dtmf_pt);
+                           st.data.sip_codec_pt, event_pt(st.data.sip_dtmf_pt));
   st.data.phase = call_phase::ringing;
   count_start(self);
   notify(self, "call.incoming", {{"from", st.data.from}, {"to", st.data.to}, {"sdp", st.browser_sdp}});
@@ -339,7 +344,7 @@ void on_browser_answer(self_ptr self, const http_exchange_ptr& ex, const std::st
   st.media->set_remote_webrtc(st.data.call_id, audio->ice_ufrag, audio->ice_pwd,
                               candidate_lines(*audio), audio->dtls_fingerprint.algorithm,
                               audio->dtls_fingerprint.value, to_media_role(*ours),
-                              st.data.opus_pt, st.data.browser_dtmf_pt);
+                              st.data.opus_pt, event_pt(st.data.browser_dtmf_pt));
   self->send(st.sip, sip_answer_atom::value, st.data.call_id, sip_answer->to_string());
   st.browser_answered = true;
   spawn_transcoder(self);
@@ -436,14 +441,14 @@ void outbound_answered(self_ptr self, const sip::call_event& ev) {
   st.data.sip_codec_pt = peer->g711_formats.front().payload_type;
   st.data.sip_dtmf_pt = peer->telephone_event_payload_type ? *peer->telephone_event_payload_type : -1;
   st.media->set_remote_sip(st.data.call_id, st.data.sip_remote_address, st.data.sip_remote_port,
-                           st.data.sip_codec_pt, st.data.sip_dtmf_pt);
+                           st.data.sip_codec_pt, event_pt(st.data.sip_dtmf_pt));
   auto browser = read_browser_sdp(st.params.browser_offer, why);
   if (browser) {
     st.media->set_remote_webrtc(
       st.data.call_id, browser->ice_ufrag, browser->ice_pwd, candidate_lines(*browser),
       browser->dtls_fingerprint.algorithm, browser->dtls_fingerprint.value,
       st.data.dtls_role == "client" ? media::dtls_role::client : media::dtls_role::server,
-      st.data.opus_pt, st.data.browser_dtmf_pt);
+      st.data.opus_pt, event_pt(st.data.browser_dtmf_pt));
   }
   st.data.phase = call_phase::answered;
   spawn_transcoder(self);
@@ -474,7 +479,7 @@ void on_reinvite(self_ptr self, const sip::call_event& ev) {
     st.data.sip_remote_address = peer->address;
     st.data.sip_remote_port = peer->port;
     st.media->set_remote_sip(st.data.call_id, peer->address, peer->port, st.data.sip_codec_pt,
-                             st.data.sip_dtmf_pt);
+                             event_pt(st.data.sip_dtmf_pt));
   }
   self->send(st.sip, sip_reinvite_atom::value, st.data.call_id, answer->to_string());
 }

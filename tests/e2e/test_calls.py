@@ -278,6 +278,25 @@ class CallTest(IntegrationTest):
         self.assertEqual(self.rtp.count(), 0, "no audio may flow without a verified DTLS peer")
         self.assertEqual(self.gateway.metric("wrtc_system_error", type="turn_errors"), 0)
 
+    def test_outbound_call_to_an_echo_without_telephone_event(self):
+        # SIPp's built-in UAS answers PCMU only (no telephone-event) and echoes the audio back,
+        # like the demo environment's echo number.
+        media_port = free_port(udp=True)
+        echo = Process("echo", ["sipp", "-sn", "uas", "-i", LOOPBACK, "-p", self.far_port,
+                                "-mi", LOOPBACK, "-mp", media_port, "-rtp_echo", "-nostdin",
+                                "-m", 1], self.workdir)
+        self.processes.append(echo)
+        self.addCleanup(echo.stop)
+        call = self.call_from_browser("9999")
+        self.wait_event("call.answered")
+        def browser_hears():
+            s = self.inbound_stats(call)
+            return s and s["packetsReceived"] >= 100 and s["totalAudioEnergy"] > 0
+        wait_until(browser_hears, 20, lambda: "the echo at the browser (stats %r)" % (
+            self.inbound_stats(call),))
+        self.browser.run("await agent.hangup(args[0]);", call)
+        self.wait_event("call.ended")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
