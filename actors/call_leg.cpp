@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/call_media_bridge.hpp"
+#include "actors/call_negotiation.hpp"
 #include "actors/transcoder.hpp"
 #include "media/worker/media_engine.hpp"
 #include "protocols/log/json_logger.hpp"
@@ -59,10 +60,6 @@ namespace {
 
 using self_ptr = caf::stateful_actor<call_leg_state>*;
 
-uint64_t random_u64() {
-  auto hex = security::random_hex(8);
-  return std::stoull(hex, nullptr, 16);
-}
 
 void log_call(self_ptr self, log::level lvl, std::string_view message,
               std::initializer_list<log::field> extra = {}) {
@@ -79,44 +76,6 @@ void notify(self_ptr self, const std::string& type, nlohmann::json fields) {
   fields["call"] = self->state.data.call;
   self->send(self->state.session, call_notice_atom::value, type,
              fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-}
-
-/// The media layer's payload type for "no telephone-event negotiated" is 0.
-int event_pt(int pt) {
-  return pt < 0 ? 0 : pt;
-}
-
-media::dtls_role to_media_role(sdp::dtls_role r) {
-  return r == sdp::dtls_role::active ? media::dtls_role::client : media::dtls_role::server;
-}
-
-std::vector<std::string> candidate_lines(const sdp::webrtc_audio& audio) {
-  std::vector<std::string> lines;
-  lines.reserve(audio.candidates.size() + 1);
-  for (const auto& c : audio.candidates) lines.push_back("candidate:" + c.to_string());
-  if (audio.end_of_candidates) lines.emplace_back("end-of-candidates");
-  return lines;
-}
-
-/// Reads the browser's audio parameters from SDP text; nullopt with a reason on failure.
-std::optional<sdp::webrtc_audio> read_browser_sdp(const std::string& text, std::string& why) {
-  auto parsed = sdp::parse(text, why);
-  if (!parsed) return std::nullopt;
-  sdp::sdp_error err;
-  auto audio = sdp::read_webrtc_audio(*parsed, err);
-  if (!audio) why = err.message();
-  return audio;
-}
-
-std::optional<sdp::sip_audio> read_peer_sdp(const std::string& text, std::string& why,
-                                            std::optional<sdp::session_description>* keep = nullptr) {
-  auto parsed = sdp::parse(text, why);
-  if (!parsed) return std::nullopt;
-  sdp::sdp_error err;
-  auto audio = sdp::read_sip_audio(*parsed, err);
-  if (!audio) why = err.message();
-  if (keep != nullptr) *keep = std::move(parsed);
-  return audio;
 }
 
 /// RTP errors grow by what the worker dropped since the last report; jitter over a threshold
@@ -269,15 +228,7 @@ void start_inbound(self_ptr self) {
 
 void inbound_media_ready(self_ptr self, const media::local_webrtc_params& webrtc) {
   auto& st = self->state;
-  sdp::webrtc_local_media local;
-  local.session_id = random_u64() >> 2;
-  local.session_version = 1;
-  local.ice_ufrag = webrtc.ice_ufrag;
-  local.ice_pwd = webrtc.ice_pwd;
-  local.candidates = webrtc.candidates;
-  local.local_fingerprint = sdp::fingerprint{"sha-256", webrtc.fingerprint_sha256};
-  local.ssrc = webrtc.ssrc;
-  local.cname = security::random_hex(8);
+  auto local = browser_side(webrtc);
   sdp::sdp_error err;
   auto offer = sdp::build_webrtc_offer(local, err);
   if (!offer) {
@@ -381,15 +332,7 @@ void outbound_media_ready(self_ptr self, const media::local_webrtc_params& webrt
   auto& st = self->state;
   std::string why;
   auto offer = sdp::parse(st.params.browser_offer, why);
-  sdp::webrtc_local_media local;
-  local.session_id = random_u64() >> 2;
-  local.session_version = 1;
-  local.ice_ufrag = webrtc.ice_ufrag;
-  local.ice_pwd = webrtc.ice_pwd;
-  local.candidates = webrtc.candidates;
-  local.local_fingerprint = sdp::fingerprint{"sha-256", webrtc.fingerprint_sha256};
-  local.ssrc = webrtc.ssrc;
-  local.cname = security::random_hex(8);
+  auto local = browser_side(webrtc);
   sdp::sdp_error err;
   std::optional<sdp::webrtc_answer> answer;
   if (offer) answer = sdp::build_webrtc_answer(*offer, local, std::nullopt, err);
