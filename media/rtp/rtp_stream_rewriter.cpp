@@ -13,12 +13,14 @@ int64_t convert_ticks(int64_t ticks, uint32_t from, uint32_t to) {
   if (from == to || from == 0) {
     return ticks;
   }
-  int64_t scaled = ticks * static_cast<int64_t>(to);
-  int64_t q = scaled / static_cast<int64_t>(from);
-  if (scaled % static_cast<int64_t>(from) != 0 && scaled < 0) {
+  // A hostile peer can grow `ticks` by ~2^31 a packet: the product must not overflow 64 bits
+  // (only the result modulo 2^32 is used, so truncating the quotient is harmless).
+  __int128 scaled = static_cast<__int128>(ticks) * to;
+  __int128 q = scaled / from;
+  if (scaled % from != 0 && scaled < 0) {
     --q;
   }
-  return q;
+  return static_cast<int64_t>(q);
 }
 
 }  // namespace

@@ -252,6 +252,17 @@ void http_connection::on_read_error(error_code ec) {
   }
 }
 
+static bool fields_within_limits(const bhttp::request<bhttp::string_body>& msg,
+                                 const server_config& cfg) {
+  std::size_t count = 0;
+  std::size_t bytes = 0;
+  for (const auto& f : msg) {
+    ++count;
+    bytes += f.name_string().size() + f.value().size() + 4;
+  }
+  return count <= cfg.max_header_count && bytes <= cfg.max_header_bytes;
+}
+
 void http_connection::on_request() {
   disarm_timer();
   auto msg = parser_->release();
@@ -259,6 +270,11 @@ void http_connection::on_request() {
   request req;
   if (!split_request_target(msg.target(), req.path, req.query)) {
     reject(rejection::malformed, 400, "bad_request", "invalid request target");
+    return;
+  }
+  // Chunked trailers join the header fields after on_header checked them: check again.
+  if (!fields_within_limits(msg, ctx_.config)) {
+    reject(rejection::header_too_large, 431, "header_too_large", "too many header or trailer fields");
     return;
   }
   req.method.assign(msg.method_string());

@@ -210,6 +210,21 @@ std::vector<outcome> serve(std::string_view bytes, std::size_t piece,
       seen.push_back(std::move(o));
       break;
     }
+    {
+      // http_connection::on_request: chunked trailers join the fields, so the limits are
+      // checked again.
+      std::size_t count = 0;
+      std::size_t bytes = 0;
+      for (const auto& f : m) {
+        ++count;
+        bytes += f.name_string().size() + f.value().size() + 4;
+      }
+      if (count > cfg.max_header_count || bytes > cfg.max_header_bytes) {
+        o.verdict = "431 trailers";
+        seen.push_back(std::move(o));
+        break;
+      }
+    }
     o.verdict = "accepted";
     o.req.method.assign(m.method_string());
     o.req.version = m.version();

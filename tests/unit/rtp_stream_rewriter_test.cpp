@@ -120,6 +120,26 @@ CAF_TEST(timestamps wrap at 2 ^ 32 smoothly while converting 48 kHz to 8 kHz) {
   }
 }
 
+CAF_TEST(huge timestamp jumps from a hostile peer keep an exact clock conversion) {
+  // Each packet jumps by 2^31 - 1 ticks: after ~90k packets the ticks since the anchor times
+  // 48000 no longer fit 64 bits.
+  cfg.input_clock_rate = 8000;
+  cfg.output_clock_rate = 48000;
+  rtp_stream_rewriter w{cfg};
+  uint32_t in_ts = 1000;
+  feed(w, 0, in_ts);
+  unsigned __int128 since_anchor = 0;
+  bool all_exact = true;
+  for (uint32_t i = 1; i <= 100000; ++i) {
+    in_ts += 0x7fffffffu;
+    since_anchor += 0x7fffffffu;
+    auto expected = static_cast<uint32_t>(50000u + since_anchor * 6);
+    if (w.output_timestamp(in_ts) != expected) all_exact = false;
+    feed(w, static_cast<uint16_t>(i), in_ts);
+  }
+  CAF_CHECK(all_exact);
+}
+
 CAF_TEST(8 kHz timestamps become 48 kHz ones) {
   cfg.input_clock_rate = 8000;
   cfg.output_clock_rate = 48000;
