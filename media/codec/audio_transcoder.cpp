@@ -272,13 +272,18 @@ void audio_transcoder::conceal_to_sip(int samples, const rtp_packet* fec_source,
 }
 
 void audio_transcoder::append_to_sip(const int16_t* pcm, int count, packet_sink& emit) {
+  // A null `pcm` appends silence (a gap too long to conceal).
   auto& dir = to_sip_;
   while (count > 0) {
     const int room = frame_samples - dir.pending_samples;
     const int n = std::min(room, count);
-    std::memcpy(to_sip_frame_ + dir.pending_samples, pcm, sizeof(int16_t) * n);
+    if (pcm != nullptr) {
+      std::memcpy(to_sip_frame_ + dir.pending_samples, pcm, sizeof(int16_t) * n);
+      pcm += n;
+    } else {
+      std::fill_n(to_sip_frame_ + dir.pending_samples, n, int16_t{0});
+    }
     dir.pending_samples = static_cast<uint16_t>(dir.pending_samples + n);
-    pcm += n;
     count -= n;
     if (dir.pending_samples == frame_samples) {
       send_sip_frame(emit);
@@ -287,17 +292,7 @@ void audio_transcoder::append_to_sip(const int16_t* pcm, int count, packet_sink&
 }
 
 void audio_transcoder::append_silence_to_sip(int count, packet_sink& emit) {
-  auto& dir = to_sip_;
-  while (count > 0) {
-    const int room = frame_samples - dir.pending_samples;
-    const int n = std::min(room, count);
-    std::fill_n(to_sip_frame_ + dir.pending_samples, n, int16_t{0});
-    dir.pending_samples = static_cast<uint16_t>(dir.pending_samples + n);
-    count -= n;
-    if (dir.pending_samples == frame_samples) {
-      send_sip_frame(emit);
-    }
-  }
+  append_to_sip(nullptr, count, emit);
 }
 
 void audio_transcoder::send_sip_frame(packet_sink& emit) {
