@@ -1,9 +1,32 @@
 // SIP endpoint actor.
 #include "actors/sip_endpoint.hpp"
 
+#include <cctype>
+#include <string_view>
+
 #include "protocols/log/json_logger.hpp"
 
 namespace wrtc {
+
+namespace {
+
+/// "user@host" of a SIP URI such as "<sip:5001@tenant.test;transport=udp>" ("" when none).
+std::string aor_of(std::string_view uri) {
+  auto start = uri.find("sip:");
+  if (start == std::string_view::npos) return {};
+  uri.remove_prefix(start + 4);
+  auto end = uri.find_first_of(";>? \t");
+  if (end != std::string_view::npos) uri = uri.substr(0, end);
+  auto at = uri.find('@');
+  if (at == std::string_view::npos || at == 0) return {};
+  // Host comparison is case-insensitive; users are compared as written.
+  std::string result{uri};
+  for (auto i = at + 1; i < result.size(); ++i)
+    result[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(result[i])));
+  return result;
+}
+
+}  // namespace
 
 caf::behavior sip_endpoint(caf::stateful_actor<sip_endpoint_state>* self,
                            std::shared_ptr<sip_port> stack, metrics::gateway_metrics* metrics,
@@ -16,12 +39,20 @@ caf::behavior sip_endpoint(caf::stateful_actor<sip_endpoint_state>* self,
       auto sender = caf::actor_cast<caf::actor>(self->current_sender());
       if (!sender) return;
       self->state.owners[r.id] = sender;
+      self->state.by_aor[aor_of("sip:" + r.user + "@" + r.domain)] = r.id;
       self->state.stack->register_aor(std::move(r));
     },
     [=](sip_unregister_atom, uint64_t id) { self->state.stack->unregister(id); },
     [=](sip_cancel_atom, uint64_t id) {
-      self->state.owners.erase(id);
-      self->state.stack->cancel(id);
+      auto& st = self->state;
+      st.owners.erase(id);
+      for (auto a = st.by_aor.begin(); a != st.by_aor.end(); ++a) {
+        if (a->second == id) {
+          st.by_aor.erase(a);
+          break;
+        }
+      }
+      st.stack->cancel(id);
     },
     [=](sip_event_atom, sip::registration_event& ev) {
       auto& st = self->state;
@@ -31,7 +62,15 @@ caf::behavior sip_endpoint(caf::stateful_actor<sip_endpoint_state>* self,
       using sip::registration_outcome;
       if (ev.outcome == registration_outcome::timed_out && st.metrics != nullptr)
         st.metrics->sip_timeouts(st.proxy).Increment();
-      if (ev.outcome != registration_outcome::registered) st.owners.erase(i);
+      if (ev.outcome != registration_outcome::registered) {
+        st.owners.erase(i);
+        for (auto a = st.by_aor.begin(); a != st.by_aor.end(); ++a) {
+          if (a->second == ev.id) {
+            st.by_aor.erase(a);
+            break;
+          }
+        }
+      }
       self->send(owner, sip_event_atom::value, std::move(ev));
     },
     [=](sip_invite_atom, sip::outgoing_call& c) {
@@ -58,6 +97,10 @@ caf::behavior sip_endpoint(caf::stateful_actor<sip_endpoint_state>* self,
       if (ev.kind == sip::call_event_kind::incoming) {
         auto owner = st.owners.find(ev.registration_id);
         if (ev.registration_id == 0 || owner == st.owners.end()) {
+          auto by_to = st.by_aor.find(aor_of(ev.to_uri));
+          if (by_to != st.by_aor.end()) owner = st.owners.find(by_to->second);
+        }
+        if (owner == st.owners.end()) {
           log::info("INVITE for no signed-in agent refused",
                     {{"dn", ev.request_user}, {"sip_call_id", ev.sip_call_id}});
           st.stack->respond(ev.call_id, 480, "Temporarily Unavailable");

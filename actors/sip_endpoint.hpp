@@ -41,6 +41,9 @@ struct sip_endpoint_state {
   std::string proxy;
   /// registration id -> session that asked.
   std::unordered_map<uint64_t, caf::actor> owners;
+  /// "<user>@<domain>" of each registration -> its id: routes INVITEs whose Request-URI lost our
+  /// `;wrtc-reg=` parameter (a proxy that rewrites URIs) by the To header instead.
+  std::unordered_map<std::string, uint64_t> by_aor;
   /// call id -> actor that receives its events (the call leg for outgoing calls, the agent
   /// session for incoming ones, which forwards to its leg).
   std::unordered_map<uint64_t, caf::actor> calls;
@@ -49,7 +52,7 @@ struct sip_endpoint_state {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, sip_endpoint_state& x) {
-  return f(caf::meta::type_name("sip_endpoint_state"), x.proxy, x.owners, x.calls);
+  return f(caf::meta::type_name("sip_endpoint_state"), x.proxy, x.owners, x.by_aor, x.calls);
 }
 
 /// Messages:
@@ -62,7 +65,8 @@ typename Inspector::result_type inspect(Inspector& f, sip_endpoint_state& x) {
 ///   `(sip_hangup_atom, call_id)`, `(sip_reinvite_atom, call_id, sdp)` (answer a re-INVITE;
 ///   an empty sdp rejects it with 488).
 /// - `(sip_call_atom, call_event)` from the stack's thread: incoming INVITEs go to the session
-///   whose registration id the Request-URI carries (480 when none), later events to the owner.
+///   whose registration id the Request-URI carries, else to the registration of the To header's
+///   user@domain (480 when neither is signed in); later events go to the owner.
 caf::behavior sip_endpoint(caf::stateful_actor<sip_endpoint_state>* self,
                            std::shared_ptr<sip_port> stack, metrics::gateway_metrics* metrics,
                            std::string proxy);
