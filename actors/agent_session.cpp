@@ -42,19 +42,6 @@ int64_t now_ms(self_ptr self) {
     .count();
 }
 
-std::string iso_now() {
-  using namespace std::chrono;
-  auto now = system_clock::now();
-  auto secs = system_clock::to_time_t(now);
-  auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  auto n = std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buf + n, sizeof(buf) - n, ".%03dZ", static_cast<int>(ms));
-  return buf;
-}
-
 void log_session(self_ptr self, log::level lvl, std::string_view message,
                  std::initializer_list<log::field> extra = {}) {
   const auto& d = self->state.data;
@@ -123,7 +110,7 @@ void push_event(self_ptr self, const std::string& type, nlohmann::json fields) {
   auto& st = self->state;
   fields["seq"] = st.data.next_seq;
   fields["type"] = type;
-  fields["time"] = iso_now();
+  fields["time"] = log::utc_timestamp();
   st.data.events.push_back(session_event{
     st.data.next_seq, fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
   ++st.data.next_seq;

@@ -26,6 +26,17 @@ std::string aor_of(std::string_view uri) {
   return result;
 }
 
+/// Drops a registration that ended from both indexes.
+void forget_registration(sip_endpoint_state& st, uint64_t id) {
+  st.owners.erase(id);
+  for (auto a = st.by_aor.begin(); a != st.by_aor.end(); ++a) {
+    if (a->second == id) {
+      st.by_aor.erase(a);
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 caf::behavior sip_endpoint(caf::stateful_actor<sip_endpoint_state>* self,
@@ -44,15 +55,8 @@ caf::behavior sip_endpoint(caf::stateful_actor<sip_endpoint_state>* self,
     },
     [=](sip_unregister_atom, uint64_t id) { self->state.stack->unregister(id); },
     [=](sip_cancel_atom, uint64_t id) {
-      auto& st = self->state;
-      st.owners.erase(id);
-      for (auto a = st.by_aor.begin(); a != st.by_aor.end(); ++a) {
-        if (a->second == id) {
-          st.by_aor.erase(a);
-          break;
-        }
-      }
-      st.stack->cancel(id);
+      forget_registration(self->state, id);
+      self->state.stack->cancel(id);
     },
     [=](sip_event_atom, sip::registration_event& ev) {
       auto& st = self->state;
@@ -62,15 +66,7 @@ caf::behavior sip_endpoint(caf::stateful_actor<sip_endpoint_state>* self,
       using sip::registration_outcome;
       if (ev.outcome == registration_outcome::timed_out && st.metrics != nullptr)
         st.metrics->sip_timeouts(st.proxy).Increment();
-      if (ev.outcome != registration_outcome::registered) {
-        st.owners.erase(i);
-        for (auto a = st.by_aor.begin(); a != st.by_aor.end(); ++a) {
-          if (a->second == ev.id) {
-            st.by_aor.erase(a);
-            break;
-          }
-        }
-      }
+      if (ev.outcome != registration_outcome::registered) forget_registration(st, ev.id);
       self->send(owner, sip_event_atom::value, std::move(ev));
     },
     [=](sip_invite_atom, sip::outgoing_call& c) {

@@ -55,6 +55,31 @@ uint64_t frames_for(int samples) {
                                audio_transcoder::frame_samples);
 }
 
+/// The arrival checks both directions share: a new incoming stream makes the decoder history
+/// stale, and reordered audio comes after its gap was concealed, too late to use.
+bool accept_arrival(transcoder_direction_state& dir, const rtp_rewrite& r,
+                    transcoder_counters& counters) {
+  if (r.arrival == rtp_arrival::new_stream && dir.timeline_started) {
+    dir.stream_changed = true;
+  }
+  if (r.arrival != rtp_arrival::in_order && r.arrival != rtp_arrival::new_stream) {
+    ++counters.late_dropped;
+    return false;
+  }
+  return true;
+}
+
+/// Starts the outgoing timeline at the first audio packet; false when it had started already.
+bool start_timeline(transcoder_direction_state& dir, const rtp_rewrite& r) {
+  if (dir.timeline_started) {
+    return false;
+  }
+  dir.timeline_started = true;
+  dir.frame_timestamp = r.timestamp;
+  dir.marker_pending = true;
+  return true;
+}
+
 }  // namespace
 
 std::string_view to_string(audio_transcoder_error e) {
@@ -188,19 +213,10 @@ void audio_transcoder::webrtc_to_sip(const uint8_t* rtp, size_t len, packet_sink
     return;
   }
   const auto r = to_sip_input_.rewrite(*in, static_cast<uint32_t>(ticks));
-  if (r.arrival == rtp_arrival::new_stream && dir.timeline_started) {
-    dir.stream_changed = true;
-  }
-  if (r.arrival != rtp_arrival::in_order && r.arrival != rtp_arrival::new_stream) {
-    // Reordered audio comes after its gap was concealed: too late for this direction.
-    ++counters.late_dropped;
+  if (!accept_arrival(dir, r, counters)) {
     return;
   }
-  if (!dir.timeline_started) {
-    dir.timeline_started = true;
-    dir.frame_timestamp = r.timestamp;
-    dir.marker_pending = true;
-  } else {
+  if (!start_timeline(dir, r)) {
     const uint32_t expected = dir.frame_timestamp + dir.pending_samples;
     const int32_t gap = static_cast<int32_t>(r.timestamp - expected);
     if (gap > 0) {
@@ -340,18 +356,10 @@ void audio_transcoder::sip_to_webrtc(const uint8_t* rtp, size_t len, packet_sink
     return;
   }
   const auto r = to_browser_input_.rewrite(*in, static_cast<uint32_t>(in->payload_size()));
-  if (r.arrival == rtp_arrival::new_stream && dir.timeline_started) {
-    dir.stream_changed = true;
-  }
-  if (r.arrival != rtp_arrival::in_order && r.arrival != rtp_arrival::new_stream) {
-    ++counters.late_dropped;
+  if (!accept_arrival(dir, r, counters)) {
     return;
   }
-  if (!dir.timeline_started) {
-    dir.timeline_started = true;
-    dir.frame_timestamp = r.timestamp;
-    dir.marker_pending = true;
-  } else {
+  if (!start_timeline(dir, r)) {
     const uint32_t expected = dir.frame_timestamp + dir.pending_samples * browser_ticks_per_sample;
     const int32_t gap_ticks = static_cast<int32_t>(r.timestamp - expected);
     // G.711 has no concealment worth the name; the browser's jitter buffer and Opus PLC do it

@@ -38,6 +38,12 @@ void append_timestamp(std::string& out) {
 
 }  // namespace
 
+std::string utc_timestamp() {
+  std::string out;
+  append_timestamp(out);
+  return out;
+}
+
 bool parse_level(std::string_view text, level& out) {
   for (auto lvl : {level::debug, level::info, level::warning, level::error}) {
     if (text == level_name(lvl)) {

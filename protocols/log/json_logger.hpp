@@ -67,6 +67,10 @@ class json_logger {
   std::string static_fields_;
 };
 
+/// The current UTC time as ISO 8601 with milliseconds ("2026-11-25T15:00:00.000Z"), as in
+/// every line's `@timestamp` and in session events.
+std::string utc_timestamp();
+
 /// Appends `text` to `out` as the body of a JSON string (escaped, without quotes).
 void append_json_escaped(std::string& out, std::string_view text);
 

@@ -234,22 +234,9 @@ class reader {
         s.phones.emplace_back(value);
         return true;
       case 'c':
-        if (s.connection) {
-          return fail("repeated c=");
-        }
-        s.connection.emplace();
-        if (!read_connection(value, *s.connection)) {
-          return fail("bad c= line");
-        }
-        return true;
-      case 'b': {
-        bandwidth b;
-        if (!read_bandwidth(value, b)) {
-          return fail("bad b= line");
-        }
-        s.bandwidths.push_back(std::move(b));
-        return true;
-      }
+        return read_c_line(s.connection, value);
+      case 'b':
+        return read_b_line(s.bandwidths, value);
       case 't': {
         timing t;
         if (!read_timing(value, t)) {
@@ -278,28 +265,36 @@ class reader {
     }
   }
 
+  // c= and b= read the same at session and media level.
+  bool read_c_line(std::optional<connection_data>& connection, std::string_view value) {
+    if (connection) {
+      return fail("repeated c=");
+    }
+    connection.emplace();
+    if (!read_connection(value, *connection)) {
+      return fail("bad c= line");
+    }
+    return true;
+  }
+
+  bool read_b_line(std::vector<bandwidth>& bandwidths, std::string_view value) {
+    bandwidth b;
+    if (!read_bandwidth(value, b)) {
+      return fail("bad b= line");
+    }
+    bandwidths.push_back(std::move(b));
+    return true;
+  }
+
   bool read_media_line(char type, std::string_view value) {
     auto& m = result_.media.back();
     switch (type) {
       case 'i':
         return once(m.title, value, "repeated i=");
       case 'c':
-        if (m.connection) {
-          return fail("repeated c=");
-        }
-        m.connection.emplace();
-        if (!read_connection(value, *m.connection)) {
-          return fail("bad c= line");
-        }
-        return true;
-      case 'b': {
-        bandwidth b;
-        if (!read_bandwidth(value, b)) {
-          return fail("bad b= line");
-        }
-        m.bandwidths.push_back(std::move(b));
-        return true;
-      }
+        return read_c_line(m.connection, value);
+      case 'b':
+        return read_b_line(m.bandwidths, value);
       case 'k':
         return once(m.key, value, "repeated k=");
       case 'a':
